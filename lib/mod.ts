@@ -1,0 +1,16 @@
+/**
+ * The course library: everything the notebooks import.
+ *
+ * @example
+ * ```ts
+ * import { gradientDescent, quadratic } from "./mod.ts";
+ * const path = gradientDescent(quadratic(10), { alpha: 0.1, steps: 20 });
+ * console.log(path.length); // 21
+ * ```
+ *
+ * @module
+ */
+
+export * from "./plot/figure.ts";
+export * from "./functions/quadratic.ts";
+export * from "./train/gradient_descent.ts";
