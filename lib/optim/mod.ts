@@ -1,0 +1,39 @@
+/**
+ * Optimizers of the lecture (GD/SGD, momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AdamW,
+ * AdaBelief, AdaHessian, NAdam, RAdam), learning-rate schedules, and the driver that computes
+ * gradients at the right point for any of them.
+ *
+ * Every optimizer is a factory returning a pure {@link Optimizer}: `init(params)` and
+ * `step(params, grads, state)`. Parameters may be a Tensor, a `number[]` or a record of tensors.
+ *
+ * @example Adam on x² + y²
+ * ```ts
+ * import { adam } from "./mod.ts";
+ * const opt = adam({ alpha: 0.1 });
+ * let params = [1, -1];
+ * let state = opt.init(params);
+ * for (let i = 0; i < 200; i++) ({ params, state } = opt.step(params, params.map((x) => 2 * x), state));
+ * console.log(Math.hypot(...params) < 0.01); // true
+ * ```
+ *
+ * @module
+ */
+
+export * from "./optimizer.ts";
+export * from "./tree.ts";
+export * from "./validate.ts";
+export * from "./schedule.ts";
+export * from "./sgd.ts";
+export * from "./momentum.ts";
+export * from "./nesterov.ts";
+export * from "./torch_sgd.ts";
+export * from "./adagrad.ts";
+export * from "./rmsprop.ts";
+export * from "./adadelta.ts";
+export * from "./adam.ts";
+export * from "./adam_l2.ts";
+export * from "./adamw.ts";
+export * from "./adabelief.ts";
+export * from "./adahessian.ts";
+export * from "./nadam.ts";
+export * from "./radam.ts";

@@ -1,0 +1,214 @@
+/**
+ * Parameter trees: what the optimizers accept as parameters, gradients and state entries, and
+ * the small helpers that take them apart into flat leaves and put them back together.
+ *
+ * A tree is a {@link Tensor}, a plain `number[]`, or a record of named tensors. Its leaves are the
+ * flat arrays the update loops read: a tensor's `data`, the `number[]` itself, or each record
+ * entry's `data` in the key order of the parameters. Results are built with the same structure
+ * (and the same shapes) as the parameters, so a state entry such as Adam's `r` can be plotted
+ * exactly like the parameters.
+ *
+ * @module
+ */
+
+import { Tensor } from "../autodiff/tensor.ts";
+
+/** The parameter structures every optimizer accepts (and returns unchanged in structure). */
+export type Params = Tensor | number[] | Record<string, Tensor>;
+
+/** One flat leaf of a tree: a tensor's data or a plain number array. */
+export type Leaf = Float64Array | number[];
+
+function keysOf(like: Record<string, Tensor>): string[] {
+  return Object.keys(like);
+}
+
+/**
+ * The flat leaves of `tree`, in the order given by the structure of `like` (default: `tree`
+ * itself). No copy: the leaves are the tree's own arrays, so treat them as read-only.
+ *
+ * @example
+ * ```ts
+ * import { leaves } from "./tree.ts";
+ * import { tensor } from "../autodiff/tensor.ts";
+ * console.log(leaves({ w: tensor([1, 2]), b: tensor(3) }).map((l) => l.length)); // [2, 1]
+ * ```
+ */
+export function leaves(tree: Params, like: Params = tree): Leaf[] {
+  if (like instanceof Tensor) {
+    if (!(tree instanceof Tensor) || tree.data.length !== like.data.length) mismatch(tree, like);
+    return [(tree as Tensor).data];
+  }
+  if (Array.isArray(like)) {
+    if (!Array.isArray(tree) || tree.length !== like.length) mismatch(tree, like);
+    return [tree as number[]];
+  }
+  const rec = tree as Record<string, Tensor>;
+  const keys = keysOf(like);
+  const out: Leaf[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const t = rec[keys[i]];
+    if (!(t instanceof Tensor) || t.data.length !== like[keys[i]].data.length) mismatch(tree, like);
+    out[i] = t.data;
+  }
+  return out;
+}
+
+function describe(p: unknown): string {
+  if (p instanceof Tensor) return `Tensor of shape [${p.shape}]`;
+  if (Array.isArray(p)) return `number[${p.length}]`;
+  if (p !== null && typeof p === "object") return `record {${Object.keys(p).join(", ")}}`;
+  return String(p);
+}
+
+function mismatch(tree: unknown, like: unknown): never {
+  throw new TypeError(
+    `Tree structure mismatch: got ${describe(tree)} where the parameters are ${describe(like)} ` +
+      `(gradients and state must have the parameters' structure and sizes)`,
+  );
+}
+
+/**
+ * Builds a tree with the structure of `like` from flat leaves (no copy). A `number[]` tree takes
+ * `number[]` leaves, tensors take Float64Array leaves (as made by {@link emptyLeaf}).
+ *
+ * @example
+ * ```ts
+ * import { build } from "./tree.ts";
+ * import { tensor } from "../autodiff/tensor.ts";
+ * const t = build(tensor([[0, 0]]), [new Float64Array([1, 2])]);
+ * console.log(t.shape, Array.from(t.data)); // [1, 2] [1, 2]
+ * ```
+ */
+export function build<P extends Params>(like: P, ls: readonly Leaf[]): P {
+  if (like instanceof Tensor) return new Tensor(ls[0] as Float64Array, like.shape) as P;
+  if (Array.isArray(like)) return ls[0] as P;
+  const rec = like as Record<string, Tensor>;
+  const out: Record<string, Tensor> = {};
+  let i = 0;
+  for (const k in rec) out[k] = new Tensor(ls[i++] as Float64Array, rec[k].shape);
+  return out as P;
+}
+
+/**
+ * A fresh zero-filled leaf of the same kind and length as `leaf`.
+ *
+ * @example
+ * ```ts
+ * import { emptyLeaf } from "./tree.ts";
+ * console.log(emptyLeaf([1, 2, 3])); // [0, 0, 0]
+ * ```
+ */
+export function emptyLeaf(leaf: Leaf): Leaf {
+  if (leaf instanceof Float64Array) return new Float64Array(leaf.length);
+  const out: number[] = new Array(leaf.length);
+  for (let i = 0; i < out.length; i++) out[i] = 0;
+  return out;
+}
+
+/**
+ * A tree shaped like `like`, every entry equal to `value` (0 by default): how optimizers make their
+ * initial state.
+ *
+ * @example
+ * ```ts
+ * import { fullLike } from "./tree.ts";
+ * console.log(fullLike([5, 6], 0.1)); // [0.1, 0.1]
+ * ```
+ */
+export function fullLike<P extends Params>(like: P, value = 0): P {
+  return build(
+    like,
+    leaves(like).map((l) => {
+      const e = emptyLeaf(l);
+      if (value !== 0) e.fill(value);
+      return e;
+    }),
+  );
+}
+
+/**
+ * A copy of a tree (fresh leaves, same structure and values).
+ *
+ * @example
+ * ```ts
+ * import { copyTree } from "./tree.ts";
+ * const a = [1, 2];
+ * const b = copyTree(a);
+ * console.log(b, b !== a); // [1, 2] true
+ * ```
+ */
+export function copyTree<P extends Params>(tree: P): P {
+  return build(tree, leaves(tree).map((l) => l.slice()));
+}
+
+/**
+ * The shapes of a tree's leaves: a tensor's shape, `[n]` for a `number[]`.
+ *
+ * @example
+ * ```ts
+ * import { leafShapes } from "./tree.ts";
+ * import { zeros } from "../autodiff/tensor.ts";
+ * console.log(leafShapes({ k: zeros([2, 1, 3, 3]) })); // [[2, 1, 3, 3]]
+ * ```
+ */
+export function leafShapes(like: Params): (readonly number[])[] {
+  if (like instanceof Tensor) return [like.shape];
+  if (Array.isArray(like)) return [[like.length]];
+  return Object.values(like).map((t) => t.shape);
+}
+
+/**
+ * All entries of a tree in one flat `number[]` (leaves in order): handy for plotting a state entry.
+ *
+ * @example
+ * ```ts
+ * import { flatten } from "./tree.ts";
+ * import { tensor } from "../autodiff/tensor.ts";
+ * console.log(flatten({ a: tensor([[1, 2]]), b: tensor(3) })); // [1, 2, 3]
+ * ```
+ */
+export function flatten(tree: Params): number[] {
+  const out: number[] = [];
+  for (const l of leaves(tree)) for (let i = 0; i < l.length; i++) out.push(l[i]);
+  return out;
+}
+
+/**
+ * The update loop every optimizer is written with: for each leaf of `params`, reads the matching
+ * leaves of `inputs` (all shaped like `params`), allocates `outputs` fresh leaves of the same size,
+ * and lets `kernel` fill them with a plain loop. Returns the outputs as trees shaped like `params`.
+ * `kernel` gets the input leaves (params first), the output leaves, and the leaf index.
+ *
+ * @example Gradient descent written with leafwise
+ * ```ts
+ * import { leafwise } from "./tree.ts";
+ * const [theta1] = leafwise([1, 2], [[10, 20]], 1, ([theta, g], [out]) => {
+ *   for (let i = 0; i < theta.length; i++) out[i] = theta[i] - 0.1 * g[i];
+ * });
+ * console.log(theta1); // [0, 0]
+ * ```
+ */
+export function leafwise<P extends Params>(
+  params: P,
+  inputs: readonly Params[],
+  outputs: number,
+  kernel: (ins: Leaf[], outs: Leaf[], leaf: number) => void,
+): P[] {
+  const P0 = leaves(params);
+  const inLeaves: Leaf[][] = new Array(inputs.length);
+  for (let j = 0; j < inputs.length; j++) inLeaves[j] = leaves(inputs[j], params);
+  const outLeaves: Leaf[][] = new Array(outputs);
+  for (let j = 0; j < outputs; j++) outLeaves[j] = new Array(P0.length);
+  for (let k = 0; k < P0.length; k++) {
+    const ins: Leaf[] = new Array(inputs.length + 1);
+    ins[0] = P0[k];
+    for (let j = 0; j < inputs.length; j++) ins[j + 1] = inLeaves[j][k];
+    const outs: Leaf[] = new Array(outputs);
+    for (let j = 0; j < outputs; j++) outs[j] = outLeaves[j][k] = emptyLeaf(P0[k]);
+    kernel(ins, outs, k);
+  }
+  const result: P[] = new Array(outputs);
+  for (let j = 0; j < outputs; j++) result[j] = build(params, outLeaves[j]);
+  return result;
+}
