@@ -11,6 +11,8 @@
  * @module
  */
 
-export * from "./plot/figure.ts";
+export * from "./plot/mod.ts";
 export * from "./functions/quadratic.ts";
-export * from "./train/gradient_descent.ts";
+export * from "./train/mod.ts";
+export * from "./autodiff/mod.ts";
+export * from "./random.ts";
