@@ -1,0 +1,16 @@
+/**
+ * Plot helpers: Observable Plot figures drawn server-side, shown inline by the Deno kernel.
+ *
+ * @example A landscape
+ * ```ts
+ * import { landscape } from "./mod.ts";
+ * const bowl = { name: "bowl", domain: [[-1, 1], [-1, 1]] as const, minima: [[0, 0]], value: ([x, y]: [number, number]) => x * x + 3 * y * y };
+ * console.log(landscape(bowl).label.startsWith("Contour plot of bowl")); // true
+ * ```
+ *
+ * @module
+ */
+
+export * from "./figure.ts";
+export { palette, runColor, runLegend, type RunStyle, withLegends } from "./options.ts";
+export * from "./landscape.ts";
