@@ -238,6 +238,9 @@ function forwardBackward(
   api: string,
   createGraph: boolean,
 ): [Prepared, Tensor, Tensor[]] {
+  // Recording is switched on even inside noGrad(): a gradient is what the caller asked for.
+  const saved = engine.gradEnabled;
+  engine.gradEnabled = true;
   const p = prepare(x, api);
   depth++;
   let y: Tensor;
@@ -245,6 +248,7 @@ function forwardBackward(
     y = scalarOutput((f as (x: unknown) => unknown)(p.arg), api);
   } finally {
     depth--;
+    engine.gradEnabled = saved;
   }
   const gs = backward(y, p.leaves, createGraph || depth > 0 || engine.tracing);
   return [p, y, gs];
@@ -426,6 +430,8 @@ export function hessian(f: (x: Tensor) => Tensor): (x: readonly number[] | Tenso
  */
 export function jacobian(f: (x: Tensor) => Tensor): (x: readonly number[] | Tensor) => number[][] {
   return (x) => {
+    const saved = engine.gradEnabled;
+    engine.gradEnabled = true;
     const p = prepare(x instanceof Tensor ? x : [...x], "jacobian");
     depth++;
     let y: Tensor;
@@ -433,6 +439,7 @@ export function jacobian(f: (x: Tensor) => Tensor): (x: readonly number[] | Tens
       y = f(p.arg as Tensor);
     } finally {
       depth--;
+      engine.gradEnabled = saved;
     }
     if (!(y instanceof Tensor)) throw new TypeError("jacobian: f must return a Tensor");
     const rows: number[][] = [];
