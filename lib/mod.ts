@@ -12,7 +12,10 @@
  */
 
 export * from "./plot/mod.ts";
-export * from "./functions/quadratic.ts";
+export * from "./functions/mod.ts";
+export * from "./data/mod.ts";
+export * from "./models/mod.ts";
 export * from "./train/mod.ts";
 export * from "./autodiff/mod.ts";
 export * from "./random.ts";
+export * from "./optim/mod.ts";

@@ -52,7 +52,9 @@ Deno.test("readCsv() names a malformed file by its path", () => {
   const file = `${dir}/bad.csv`;
   Deno.writeTextFileSync(file, "a,b\n1,2\n3,4\n5\n");
   try {
-    assert.throws(() => readCsv(file), { message: `${file} line 4: expected 2 numeric fields, got 1` });
+    assert.throws(() => readCsv(file), {
+      message: `${file} line 4: expected 2 numeric fields, got 1`,
+    });
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

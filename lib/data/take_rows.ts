@@ -1,0 +1,27 @@
+/**
+ * Copying rows of row-major data by index (minibatches, splits).
+ *
+ * @module
+ */
+
+/**
+ * Rows `indices` of a tensor's data along its first axis, as a new Float64Array.
+ *
+ * @example
+ * ```ts
+ * import { takeRows } from "./take_rows.ts";
+ * console.log([...takeRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0])]); // [5, 6, 1, 2]
+ * ```
+ */
+export function takeRows(
+  data: Float64Array,
+  rowSize: number,
+  indices: ArrayLike<number>,
+): Float64Array {
+  const out = new Float64Array(indices.length * rowSize);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    out.set(data.subarray(i * rowSize, (i + 1) * rowSize), k * rowSize);
+  }
+  return out;
+}
