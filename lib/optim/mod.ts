@@ -20,7 +20,7 @@
  */
 
 export * from "./optimizer.ts";
-export * from "./tree.ts";
+export { copyTree, flatten, fullLike, type Leaf, leafwise, type Params } from "./tree.ts";
 export * from "./validate.ts";
 export * from "./schedule.ts";
 export * from "./sgd.ts";
@@ -37,3 +37,4 @@ export * from "./adabelief.ts";
 export * from "./adahessian.ts";
 export * from "./nadam.ts";
 export * from "./radam.ts";
+export * from "./driver.ts";

@@ -11,10 +11,11 @@
  * @module
  */
 
+import type { Params } from "../autodiff/grad.ts";
 import { Tensor } from "../autodiff/tensor.ts";
 
-/** The parameter structures every optimizer accepts (and returns unchanged in structure). */
-export type Params = Tensor | number[] | Record<string, Tensor>;
+/** The parameter structures every optimizer accepts (the autodiff's): Tensor, number[] or a record. */
+export type { Params };
 
 /** One flat leaf of a tree: a tensor's data or a plain number array. */
 export type Leaf = Float64Array | number[];
