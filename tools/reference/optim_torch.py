@@ -16,6 +16,7 @@ Writes lib/optim/testdata/torch_trajectories.json.
 import json
 import math
 import os
+import subprocess
 
 import torch
 
@@ -343,6 +344,8 @@ def main():
     with open(OUT, "w") as fh:
         json.dump({"meta": meta, "cases": records}, fh, separators=(",", ":"))
         fh.write("\n")
+    # Format as `deno fmt` would, so the committed file passes `deno fmt --check`.
+    subprocess.run(["deno", "fmt", "-q", OUT], check=True)
     print(f"optim_torch: {len(records)} runs -> {os.path.relpath(OUT)} "
           f"({os.path.getsize(OUT) // 1024} KB)")
 
