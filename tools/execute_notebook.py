@@ -22,8 +22,8 @@ a JSON report when ``--report`` is given. Exit status: 0 all cells ran, 1 some c
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import os
 import sys
 import time
 import uuid
@@ -38,6 +38,15 @@ from nbclient.util import ensure_async
 
 BARRIER_TIMEOUT = 30.0
 
+# Use the project's own kernelspec and keep Jupyter's files inside the project, also when this
+# script is run by hand (tools/setup.ts writes the kernelspec into .jupyter/).
+_JUPYTER = Path(__file__).resolve().parent.parent / ".jupyter"
+os.environ.setdefault("JUPYTER_PATH", str(_JUPYTER))
+for _var, _sub in (("JUPYTER_DATA_DIR", "data"), ("JUPYTER_CONFIG_DIR", "config"),
+                   ("JUPYTER_RUNTIME_DIR", "runtime")):
+    os.environ.setdefault(_var, str(_JUPYTER / _sub))
+os.environ.setdefault("NO_COLOR", "1")
+
 
 class BarrierClient(NotebookClient):
     """A NotebookClient that waits after each cell until all of its outputs have arrived."""
@@ -47,10 +56,34 @@ class BarrierClient(NotebookClient):
         self.on_cell_executed = self._barrier
         self.late_outputs = 0
         self.barrier_failures: list[int] = []
+        self._timed_out: set[int] = set()
+
+    async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+        if cell is not None:
+            self._timed_out.add(id(cell))
+        return await super()._async_handle_timeout(timeout, cell)
 
     async def _barrier(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
         if execute_reply is None or self.kc is None:
             return
+        content = execute_reply.get("content", {})
+        if (content.get("status") == "error" and id(cell) not in self._timed_out
+                and not any(o.get("output_type") == "error" for o in cell.outputs)):
+            # The kernel reports some failures (a syntax error) only in the reply, with no message.
+            ename = content.get("ename") or "Error"
+            evalue = content.get("evalue") or "Execution failed"
+            if evalue == "Execution failed":
+                evalue += (" (the kernel gives no message for a syntax error: "
+                           "check this cell's syntax)")
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+        if id(cell) in self._timed_out:
+            # nbclient interrupts the cell but records nothing in it: say what happened there.
+            err = self.error_on_timeout or {}
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename=err.get("ename", "CellTimeoutError"),
+                evalue=err.get("evalue", "cell timed out"),
+                traceback=[f"{err.get('ename', 'CellTimeoutError')}: {err.get('evalue', '')}"]))
         parent = execute_reply.get("parent_header", {}).get("msg_id")
         token = f"barrier-{uuid.uuid4().hex}"
         code = f'await Deno.jupyter.display({{"text/plain": "{token}"}}, {{ raw: true }});'
@@ -141,6 +174,7 @@ def execute(path: Path, timeout: float, stop_on_error: bool) -> tuple[Any, dict[
         error_on_timeout=timeout_error,
         allow_errors=not stop_on_error,
         record_timing=False,
+        coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     started = time.monotonic()

@@ -9,13 +9,14 @@
  * @module
  */
 
-import { fromFileUrl, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The Deno version the course is pinned to (README, .ci/run and this check agree). */
 export const PINNED_DENO = "2.9.6";
 
 /** Absolute path of the project root. */
-export const ROOT: string = fromFileUrl(new URL("..", import.meta.url)).replace(/\/$/, "");
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** The project's venv and the Python inside it. */
 export const VENV: string = join(ROOT, ".venv");
@@ -93,7 +94,11 @@ export async function ensureVenv(requirements = "requirements.txt"): Promise<voi
   }
   if (!exists(PYTHON)) {
     console.error("setup: creating the Python venv in .venv");
-    await run("python3", ["-m", "venv", VENV], "creating the venv (is python3 with venv installed?)");
+    await run(
+      "python3",
+      ["-m", "venv", VENV],
+      "creating the venv (is python3 with venv installed?)",
+    );
   }
   console.error(`setup: installing ${requirements} into .venv`);
   await run(
@@ -131,7 +136,9 @@ export async function ensureDebian(packages: Record<string, string>): Promise<vo
   const isRoot = Deno.uid?.() === 0;
   if (!isRoot) {
     throw new Error(
-      `The tests need ${missing.join(", ")}: install with \`sudo apt-get install -y ${missing.join(" ")}\``,
+      `The tests need ${missing.join(", ")}: install with \`sudo apt-get install -y ${
+        missing.join(" ")
+      }\``,
     );
   }
   console.error(`setup: apt-get install ${missing.join(" ")}`);
