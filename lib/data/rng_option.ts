@@ -17,7 +17,7 @@ export interface RandomOptions {
 /**
  * The generator an options record asks for: its `rng`, else a new `Rng(seed ?? 0)`.
  *
- * @example
+ * @example The same seed, the same stream
  * ```ts
  * import { rngFrom } from "./rng_option.ts";
  * console.log(rngFrom({ seed: 3 }).uniform() === rngFrom({ seed: 3 }).uniform()); // true

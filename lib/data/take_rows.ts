@@ -7,7 +7,7 @@
 /**
  * Rows `indices` of a tensor's data along its first axis, as a new Float64Array.
  *
- * @example
+ * @example Rows 2 and 0 of a 3 × 2 table
  * ```ts
  * import { takeRows } from "./take_rows.ts";
  * console.log([...takeRows(new Float64Array([1, 2, 3, 4, 5, 6]), 2, [2, 0])]); // [5, 6, 1, 2]

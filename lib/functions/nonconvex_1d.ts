@@ -15,7 +15,7 @@ const number = (x: number) => 1 - Math.exp(-((x + 1) ** 2)) - 0.6 * Math.exp(-3 
  * suggested start x = 2.5 gradient descent ends in the local minimum; from x = 4 it barely moves.
  * The stationary points were found by Newton's method in float64.
  *
- * @example
+ * @example A deeper global and a shallower local minimum
  * ```ts
  * import { nonconvex1d } from "./nonconvex_1d.ts";
  * const [global, local] = nonconvex1d.minima;

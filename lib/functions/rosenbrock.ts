@@ -10,7 +10,7 @@ import { type TestFunction2D, testFunction2D } from "./test_function.ts";
  * Rosenbrock: f(x, y) = (1 − x)² + 100 (y − x²)², global minimum f(1, 1) = 0 at the end of a
  * long, curved, narrow valley. Classic start (−1.2, 1).
  *
- * @example
+ * @example Value and gradient at the origin
  * ```ts
  * import { rosenbrock } from "./rosenbrock.ts";
  * console.log(rosenbrock.value([1, 1]), rosenbrock.value([0, 0])); // 0 1

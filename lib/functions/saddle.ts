@@ -11,7 +11,7 @@ import { type TestFunction2D, testFunction2D } from "./test_function.ts";
  * diag(2, −2)). Unbounded below, so it has no minimum. Started on (or near) the x axis, gradient
  * descent slides into the saddle and leaves it only as fast as the tiny y offset grows.
  *
- * @example
+ * @example Flat at the origin, falling along y
  * ```ts
  * import { saddle } from "./saddle.ts";
  * console.log(saddle.grad([0, 0]), saddle.value([1, 2])); // [0, 0] -3
@@ -38,7 +38,7 @@ export const saddle: TestFunction2D = testFunction2D({
  * geometrically); a tiny y offset then grows until the iterate escapes down one of the valleys,
  * where the cubic falls without bound (expect a divergence report there).
  *
- * @example
+ * @example Flat at the origin
  * ```ts
  * import { monkeySaddle } from "./saddle.ts";
  * console.log(monkeySaddle.grad([0, 0]), monkeySaddle.value([1, 1])); // [0, 0] -2

@@ -5,7 +5,8 @@
  */
 
 import { mse, type Tensor, zeros } from "../autodiff/mod.ts";
-import { checkInputs, checkSize, type Model } from "./model.ts";
+import { checkInputs, checkSize } from "./checks.ts";
+import type { Model } from "./model.ts";
 
 /**
  * Linear regression on `inputs` features: parameters `w` (shape [inputs]) and `b` (scalar),
@@ -14,14 +15,14 @@ import { checkInputs, checkSize, type Model } from "./model.ts";
  *
  * @example Fit data from known weights with gradient descent
  * ```ts
- * import { grad, noGrad } from "../autodiff/mod.ts";
+ * import { grad, noGrad, type Tensor } from "../autodiff/mod.ts";
  * import { linearData } from "../data/mod.ts";
  * import { Rng } from "../random.ts";
  * import { linearRegression } from "./linear_regression.ts";
  * const { X, y } = linearData({ n: 200, w: [2, -3.4], b: 4.2, noise: 0.01, seed: 0 });
  * const model = linearRegression({ inputs: 2 });
  * let params = model.init(new Rng(0));
- * const lossGrad = grad((p: Record<string, import("../autodiff/mod.ts").Tensor>) => model.loss(p, X, y));
+ * const lossGrad = grad((p: Record<string, Tensor>) => model.loss(p, X, y));
  * for (let t = 0; t < 200; t++) {
  *   const g = lossGrad(params);
  *   params = noGrad(() => ({ w: params.w.sub(g.w.mul(0.1)), b: params.b.sub(g.b.mul(0.1)) }));

@@ -5,7 +5,8 @@
  */
 
 import { logisticLoss, noGrad, type Tensor, zeros } from "../autodiff/mod.ts";
-import { accuracyFromLogits, checkInputs, checkSize, type Classifier } from "./model.ts";
+import { checkInputs, checkSize } from "./checks.ts";
+import { accuracyFromLogits, type Classifier } from "./model.ts";
 
 /**
  * Logistic regression on `inputs` features: parameters `w` (shape [inputs]) and `b` (scalar),

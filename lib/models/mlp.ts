@@ -14,13 +14,8 @@ import {
   zeros,
 } from "../autodiff/mod.ts";
 import type { Rng } from "../random.ts";
-import {
-  accuracyFromLogits,
-  checkInputs,
-  checkSize,
-  type Classifier,
-  type Model,
-} from "./model.ts";
+import { checkInputs, checkSize } from "./checks.ts";
+import { accuracyFromLogits, type Classifier, type Model } from "./model.ts";
 
 /** The hidden-layer nonlinearity. */
 export type MlpActivation = "tanh" | "relu" | "sigmoid";

@@ -48,7 +48,7 @@ export interface Classifier extends Model {
  * Fraction of rows where the predicted class matches the label: the largest logit per row for
  * logits of shape [n, k], and z > 0 (P(y = 1) > 1/2) for logits of shape [n].
  *
- * @example
+ * @example Argmax for class scores, sign for one logit
  * ```ts
  * import { tensor } from "../autodiff/mod.ts";
  * import { accuracyFromLogits } from "./model.ts";
@@ -75,20 +75,4 @@ export function accuracyFromLogits(logits: Tensor, y: Tensor): number {
     }
   }
   return correct / n;
-}
-
-/** Throws unless X is [n, inputs]. */
-export function checkInputs(X: Tensor, inputs: number, model: string): void {
-  if (X.ndim !== 2 || X.shape[1] !== inputs) {
-    throw new Error(
-      `${model}: expected X of shape [n, ${inputs}] (one row per example), got [${X.shape}]`,
-    );
-  }
-}
-
-/** Throws unless `n` is a whole number ≥ 1. */
-export function checkSize(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`invalid ${what}: ${n} (expected a whole number ≥ 1)`);
-  }
 }

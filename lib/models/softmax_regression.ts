@@ -5,7 +5,8 @@
  */
 
 import { noGrad, softmax, softmaxCrossEntropy, type Tensor, zeros } from "../autodiff/mod.ts";
-import { accuracyFromLogits, checkInputs, checkSize, type Classifier } from "./model.ts";
+import { checkInputs, checkSize } from "./checks.ts";
+import { accuracyFromLogits, type Classifier } from "./model.ts";
 
 /**
  * Softmax regression from `inputs` features to `classes` classes: parameters `W` (shape
