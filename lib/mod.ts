@@ -19,3 +19,4 @@ export * from "./train/mod.ts";
 export * from "./autodiff/mod.ts";
 export * from "./random.ts";
 export * from "./optim/mod.ts";
+export * from "./checks/mod.ts";
