@@ -1,7 +1,7 @@
 /**
  * The loss landscape of a 2-D test function: filled contours with contour lines over the
  * function's domain, log-spaced levels where the values span many orders of magnitude (Beale,
- * Rosenbrock), and the known minima (★) and saddle points (×) marked.
+ * Rosenbrock), and the known minima (★), saddle points (×) and maxima (▲) marked.
  *
  * Contours, not a raster: the server-side DOM has no canvas, so `Plot.raster` and continuous
  * colour-ramp legends cannot be drawn. The colour scale is a threshold scale (one colour per
@@ -31,6 +31,10 @@ export interface Surface {
   minima?: readonly (readonly number[])[];
   /** Known saddle points, marked ×. */
   saddles?: readonly (readonly number[])[];
+  /** Known local maximisers, marked ▲. */
+  maxima?: readonly (readonly number[])[];
+  /** Whether the record asks for log-spaced levels (used when `scale` is "auto"). */
+  logScale?: boolean;
   /** f at a point, as a plain number (preferred for plotting: it is evaluated ~10⁵ times). */
   value?(p: [number, number]): number;
   /** The record's function; used on `[x, y]` when there is no `value`. */
@@ -44,7 +48,8 @@ export interface LandscapeOptions {
   /** A desired number of contour levels, or the levels themselves (increasing). */
   levels?: number | readonly number[];
   /** Level spacing: "log" spaces levels geometrically above the minimum; "auto" (default) picks
-   * log when the values span more than 5× their median. */
+   * log when the record says so (`logScale`), or else when the values span more than 5× their
+   * median. */
   scale?: "auto" | "linear" | "log";
   /** An Observable Plot colour scheme name for the bands (low → high). */
   scheme?: string;
@@ -240,7 +245,9 @@ export function landscapeLevels(
   const range = max - min;
   if (!(range > 0)) return { levels: [min - 1, min, min + 1], scale: "linear" };
   const median = values[Math.floor(values.length / 2)] - min;
-  const useLog = scale === "log" || (scale === "auto" && range > 5 * median);
+  const useLog = scale === "log" ||
+    (scale === "auto" &&
+      (typeof fn.logScale === "boolean" ? fn.logScale : range > 5 * median));
   if (!useLog) {
     const step = niceStep(range, count);
     const first = Math.floor(min / step) * step;
@@ -335,6 +342,18 @@ export function landscapeOptions(
     const fmt = (p: readonly number[]) => `(${p.map((v) => +v.toFixed(3)).join(", ")})`;
     const minima = (fn.minima ?? []).filter(inside);
     const saddles = (fn.saddles ?? []).filter(inside);
+    const maxima = (fn.maxima ?? []).filter(inside);
+    if (maxima.length) {
+      marks.push(Plot.dot(maxima, {
+        x: (p: readonly number[]) => p[0],
+        y: (p: readonly number[]) => p[1],
+        symbol: "triangle",
+        r: 5,
+        fill: "white",
+        stroke: "black",
+        title: (p: readonly number[]) => `local maximum ${fmt(p)}`,
+      }));
+    }
     if (saddles.length) {
       marks.push(Plot.dot(saddles, {
         x: (p: readonly number[]) => p[0],
@@ -424,5 +443,6 @@ export function describeLandscape(fn: Surface, domain: Domain2D): string {
   let s = `Contour plot of ${fn.name} over x in [${x1}, ${x2}], y in [${y1}, ${y2}]`;
   if (fn.minima?.length) s += `; minima at ${pts(fn.minima)}`;
   if (fn.saddles?.length) s += `; saddle points at ${pts(fn.saddles)}`;
+  if (fn.maxima?.length) s += `; local maxima at ${pts(fn.maxima)}`;
   return s;
 }

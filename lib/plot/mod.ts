@@ -14,3 +14,5 @@
 export * from "./figure.ts";
 export { palette, runColor, runLegend, type RunStyle, withLegends } from "./options.ts";
 export * from "./landscape.ts";
+export * from "./trajectories.ts";
+export * from "./animated_trajectories.ts";

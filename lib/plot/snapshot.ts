@@ -17,7 +17,7 @@ export interface NormalizeOptions {
 
 /**
  * Makes figure markup deterministic and diffable: rounds every decimal number, renumbers Plot's
- * clip-path ids (`plot-clip-N`, a per-process counter) from 1, and puts each tag on its own line.
+ * clip-path ids (`plot-clip-N`, `plot-anim-N`: per-process counters) from 1, and puts each tag on its own line.
  *
  * @example
  * ```ts
@@ -29,11 +29,13 @@ export interface NormalizeOptions {
  * ```
  */
 export function normalizeSvg(html: string, { digits = 2 }: NormalizeOptions = {}): string {
-  const ids = new Map<string, number>();
+  const ids = new Map<string, Map<string, number>>();
   return html
-    .replace(/plot-clip-(\d+)/g, (_, n: string) => {
-      if (!ids.has(n)) ids.set(n, ids.size + 1);
-      return `plot-clip-${ids.get(n)}`;
+    .replace(/\b(plot-clip|plot-anim)-(\d+)/g, (_, prefix: string, n: string) => {
+      if (!ids.has(prefix)) ids.set(prefix, new Map());
+      const seen = ids.get(prefix)!;
+      if (!seen.has(n)) seen.set(n, seen.size + 1);
+      return `${prefix}-${seen.get(n)}`;
     })
     .replace(/-?\d*\.\d+(?:e[-+]?\d+)?/g, (s) => {
       const r = Number(Number(s).toFixed(digits));
