@@ -12,6 +12,7 @@
  */
 
 import { identity, mul, sum } from "./ops.ts";
+import { alloc, scalarData } from "./memory.ts";
 import { engine, Tensor, zeros } from "./tensor.ts";
 import { add } from "./ops.ts";
 
@@ -110,7 +111,7 @@ export function backward(
   const saved = engine.gradEnabled;
   engine.gradEnabled = createGraph;
   try {
-    y._grad = seed ?? new Tensor(new Float64Array(y.size).fill(1), y.shape);
+    y._grad = seed ?? new Tensor(alloc(y.size).fill(1), y.shape);
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k], g = t._grad;
       t._grad = null;
@@ -168,11 +169,11 @@ function prepare(x: unknown, api: string): Prepared {
     return { kind: "tensor", keys: [], leaves: [l], arg: l };
   }
   if (typeof x === "number") {
-    const l = new Tensor(Float64Array.of(x), [], true);
+    const l = new Tensor(scalarData(x), [], true);
     return { kind: "number", keys: [], leaves: [l], arg: l };
   }
   if (Array.isArray(x)) {
-    const data = new Float64Array(x.length);
+    const data = alloc(x.length);
     for (let i = 0; i < x.length; i++) {
       if (typeof x[i] !== "number") {
         throw new TypeError(`${api}: x[${i}] is ${typeof x[i]}, expected a plain number array`);
@@ -322,7 +323,7 @@ function flatLike(p: Prepared, v: unknown, api: string): Tensor[] {
   };
   switch (p.kind) {
     case "number":
-      return [new Tensor(Float64Array.of(v as number), [])];
+      return [new Tensor(scalarData(v as number), [])];
     case "array":
       return [
         check(

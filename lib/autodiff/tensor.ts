@@ -8,6 +8,7 @@
  */
 
 import type { Rng } from "../random.ts";
+import { alloc, scalarData } from "./memory.ts";
 import * as ops from "./ops.ts";
 
 /** A number or arbitrarily nested arrays of numbers (what {@link Tensor.toArray} returns). */
@@ -340,7 +341,7 @@ export class Tensor {
 export function tensor(values: NestedArray | Float64Array | Tensor): Tensor {
   if (values instanceof Tensor) return new Tensor(values.data.slice(), values.shape.slice());
   if (values instanceof Float64Array) return new Tensor(values.slice(), [values.length]);
-  if (typeof values === "number") return new Tensor(Float64Array.of(values), []);
+  if (typeof values === "number") return new Tensor(scalarData(values), []);
   const shape: number[] = [];
   let probe: NestedArray = values;
   while (Array.isArray(probe)) {
@@ -348,7 +349,7 @@ export function tensor(values: NestedArray | Float64Array | Tensor): Tensor {
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  const data = alloc(shape.reduce((a, b) => a * b, 1));
   let k = 0;
   const fill = (v: NestedArray, axis: number, path: string) => {
     if (axis === shape.length) {
@@ -418,7 +419,7 @@ function shapeOf(shape: number | readonly number[]): number[] {
  */
 export function zeros(shape: number | readonly number[]): Tensor {
   const s = shapeOf(shape);
-  return new Tensor(new Float64Array(checkShape(s, "zeros")), s);
+  return new Tensor(alloc(checkShape(s, "zeros")), s);
 }
 
 /**
@@ -445,7 +446,7 @@ export function ones(shape: number | readonly number[]): Tensor {
  */
 export function full(shape: number | readonly number[], value: number): Tensor {
   const s = shapeOf(shape);
-  return new Tensor(new Float64Array(checkShape(s, "full")).fill(value), s);
+  return new Tensor(alloc(checkShape(s, "full")).fill(value), s);
 }
 
 /**
@@ -464,7 +465,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
     throw new RangeError(`invalid step: ${step} (expected a finite non-zero number)`);
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = new Float64Array(n);
+  const data = alloc(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n]);
 }
@@ -482,7 +483,7 @@ export function linspace(a: number, b: number, n: number): Tensor {
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(`invalid n: ${n} (expected a whole number ≥ 0)`);
   }
-  const data = new Float64Array(n);
+  const data = alloc(n);
   for (let i = 0; i < n; i++) data[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
   if (n > 1) data[n - 1] = b;
   return new Tensor(data, [n]);
