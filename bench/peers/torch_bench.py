@@ -1,0 +1,164 @@
+"""The benchmark workloads in PyTorch (eager, CPU, one thread, float64): the peer that the course
+library is measured against. Prints one JSON object per line, in the same format as bench/main.ts.
+
+Run through `deno task bench --peers` (which installs torch into the project's .venv from
+requirements-reference.txt) or directly: .venv/bin/python bench/peers/torch_bench.py [workload ...]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import resource
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+torch.set_num_threads(1)
+torch.set_default_dtype(torch.float64)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def emit(record: dict) -> None:
+    record = {"impl": "torch", **record}
+    print(json.dumps(record), flush=True)
+
+
+def beale(p: torch.Tensor) -> torch.Tensor:
+    x, y = p[0], p[1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+RACE = [
+    ("sgd", lambda p: torch.optim.SGD([p], lr=1e-3)),
+    ("momentum", lambda p: torch.optim.SGD([p], lr=1e-3, momentum=0.9)),
+    ("nesterov", lambda p: torch.optim.SGD([p], lr=1e-3, momentum=0.9, nesterov=True)),
+    ("adagrad", lambda p: torch.optim.Adagrad([p], lr=0.1, eps=1e-10)),
+    ("rmsprop", lambda p: torch.optim.RMSprop([p], lr=1e-2, alpha=0.9, eps=1e-8)),
+    ("adadelta", lambda p: torch.optim.Adadelta([p], lr=1.0, rho=0.9, eps=1e-6)),
+    ("adam", lambda p: torch.optim.Adam([p], lr=1e-2, betas=(0.9, 0.999), eps=1e-8)),
+    ("adamw", lambda p: torch.optim.AdamW([p], lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)),
+]
+RACE_STEPS = 5000
+
+
+def beale_race() -> None:
+    finals = {}
+    started = time.perf_counter()
+    for name, make in RACE:
+        p = torch.tensor([1.0, 1.5], requires_grad=True)
+        opt = make(p)
+        for _ in range(RACE_STEPS):
+            opt.zero_grad()
+            beale(p).backward()
+            opt.step()
+        finals[name] = p.detach().tolist()
+    seconds = time.perf_counter() - started
+    steps = RACE_STEPS * len(RACE)
+    emit({"workload": "beale-race", "seconds": seconds, "steps": steps,
+          "per_step_us": seconds / steps * 1e6, "final": finals,
+          "note": "torch's nesterov iterate is the look-ahead point"})
+
+
+def load_digits() -> tuple[torch.Tensor, torch.Tensor]:
+    with open(ROOT / "data" / "digits.csv") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    label = header.index("label") if "label" in header else len(header) - 1
+    X = torch.tensor([[float(v) for i, v in enumerate(r) if i != label] for r in body]) / 16.0
+    y = torch.tensor([int(float(r[label])) for r in body])
+    return X, y
+
+
+def mlp_params(gen: torch.Generator) -> list[torch.Tensor]:
+    def glorot(fan_in: int, fan_out: int) -> torch.Tensor:
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        return ((torch.rand(fan_in, fan_out, generator=gen) * 2 - 1) * bound).requires_grad_()
+    return [glorot(64, 64), torch.zeros(64, requires_grad=True),
+            glorot(64, 10), torch.zeros(10, requires_grad=True)]
+
+
+def mlp_loss(params: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    w1, b1, w2, b2 = params
+    return torch.nn.functional.cross_entropy(torch.tanh(X @ w1 + b1) @ w2 + b2, y)
+
+
+def digits_mlp() -> None:
+    X, y = load_digits()
+    gen = torch.Generator().manual_seed(0)
+    params = mlp_params(gen)
+    opt = torch.optim.Adam(params, lr=1e-3)
+    n, batch, epochs = X.shape[0], 32, 10
+    steps = 0
+    started = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=gen)
+        for i in range(0, n, batch):
+            idx = perm[i:i + batch]
+            opt.zero_grad()
+            mlp_loss(params, X[idx], y[idx]).backward()
+            opt.step()
+            steps += 1
+    seconds = time.perf_counter() - started
+    with torch.no_grad():
+        w1, b1, w2, b2 = params
+        acc = (torch.tanh(X @ w1 + b1) @ w2 + b2).argmax(1).eq(y).double().mean().item()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    emit({"workload": "digits-mlp", "seconds": seconds, "steps": steps,
+          "per_step_us": seconds / steps * 1e6, "train_accuracy": acc, "peak_rss_mb": peak_mb})
+
+
+def adahessian_step() -> None:
+    """One AdaHessian step (Hutchinson by double backward) over one Adam step, same net and batch."""
+    X, y = load_digits()
+    gen = torch.Generator().manual_seed(0)
+    params = mlp_params(gen)
+    Xb, yb = X[:32], y[:32]
+    adam = torch.optim.Adam(params, lr=1e-3)
+    m = [torch.zeros_like(p) for p in params]
+    v = [torch.zeros_like(p) for p in params]
+    b1, b2, lr, eps = 0.9, 0.999, 0.15, 1e-4
+
+    def adam_step() -> None:
+        adam.zero_grad()
+        mlp_loss(params, Xb, yb).backward()
+        adam.step()
+
+    def adahessian(t: int) -> None:
+        loss = mlp_loss(params, Xb, yb)
+        grads = torch.autograd.grad(loss, params, create_graph=True)
+        zs = [torch.randint(0, 2, p.shape, generator=gen).double() * 2 - 1 for p in params]
+        hzs = torch.autograd.grad(grads, params, grad_outputs=zs)
+        with torch.no_grad():
+            for p, g, z, hz, mi, vi in zip(params, grads, zs, hzs, m, v):
+                d = (z * hz).abs()
+                mi.mul_(b1).add_(g, alpha=1 - b1)
+                vi.mul_(b2).addcmul_(d, d, value=1 - b2)
+                den = vi.sqrt() / math.sqrt(1 - b2**t) + eps
+                p.sub_(lr * (mi / (1 - b1**t)) / den)
+
+    reps = 300
+    for i in range(20):
+        adam_step()
+        adahessian(i + 1)
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        adam_step()
+    adam_s = (time.perf_counter() - t0) / reps
+    t0 = time.perf_counter()
+    for i in range(reps):
+        adahessian(21 + i)
+    ada_s = (time.perf_counter() - t0) / reps
+    emit({"workload": "adahessian-step", "seconds": (adam_s + ada_s) * reps, "steps": 2 * reps,
+          "per_step_us": ada_s * 1e6, "adam_step_us": adam_s * 1e6, "adahessian_step_us": ada_s * 1e6,
+          "ratio": ada_s / adam_s})
+
+
+WORKLOADS = {"beale-race": beale_race, "digits-mlp": digits_mlp, "adahessian-step": adahessian_step}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or list(WORKLOADS):
+        WORKLOADS[name]()
