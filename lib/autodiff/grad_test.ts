@@ -12,20 +12,7 @@ import {
   tensor,
   valueAndGrad,
 } from "./mod.ts";
-
-/** Beale's function, written as the notebooks write it. */
-export function beale(p: Tensor): Tensor {
-  const [x, y] = p.unbind();
-  return x.mul(y).sub(x).add(1.5).square()
-    .add(x.mul(y.square()).sub(x).add(2.25).square())
-    .add(x.mul(y.pow(3)).sub(x).add(2.625).square());
-}
-
-/** Rosenbrock's function (1 − x)² + 100 (y − x²)². */
-export function rosenbrock(p: Tensor): Tensor {
-  const [x, y] = p.unbind();
-  return x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
-}
+import { beale, rosenbrock } from "./testdata/functions.ts";
 
 function bealeHessian([x, y]: number[]): number[][] {
   const c = [1.5, 2.25, 2.625];

@@ -36,3 +36,4 @@
 export * from "./tensor.ts";
 export * from "./ops.ts";
 export * from "./grad.ts";
+export * from "./compile.ts";
