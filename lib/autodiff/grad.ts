@@ -207,8 +207,11 @@ function build(p: Prepared, gs: Tensor[]): unknown {
   switch (p.kind) {
     case "number":
       return gs[0].data[0];
-    case "array":
-      return Array.from(gs[0].data);
+    case "array": {
+      const d = gs[0].data, out = new Array<number>(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = d[i];
+      return out;
+    }
     case "tensor":
       return gs[0];
     case "record": {

@@ -1438,10 +1438,10 @@ export function gather(a: TensorLike, indices: ArrayLike<number>): Tensor {
   const idx = checkIndices(indices, n, "gather");
   const row = A.size / Math.max(n, 1) | 0;
   const x = A.data, o = alloc(idx.length * row);
-  if (row === 1) { for (let r = 0; r < idx.length; r++) o[r] = x[idx[r]]; }
-  else {for (let r = 0; r < idx.length; r++) {
-      o.set(x.subarray(idx[r] * row, idx[r] * row + row), r * row);
-    }}
+  for (let r = 0; r < idx.length; r++) {
+    const src = idx[r] * row, dst = r * row;
+    for (let j = 0; j < row; j++) o[dst + j] = x[src + j];
+  }
   const out = new Tensor(o, [idx.length, ...A.shape.slice(1)]);
   if (!tracks(A)) return out;
   return record(out, "gather", [A], (g) => [scatterAdd(g, idx, n)], { indices: idx });
@@ -1508,7 +1508,9 @@ export function at(a: TensorLike, i: number): Tensor {
 export function unbind(a: TensorLike): Tensor[] {
   const A = asT(a);
   if (A.ndim === 0) throw new Error("unbind: a scalar has no entries to split");
-  return Array.from({ length: A.shape[0] }, (_, i) => at(A, i));
+  const out: Tensor[] = [];
+  for (let i = 0; i < A.shape[0]; i++) out.push(at(A, i));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
