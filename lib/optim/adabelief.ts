@@ -60,7 +60,7 @@ export interface AdabeliefState extends StepCount {
  * optax `adabelief(learning_rate, b1, b2, eps, eps_root)` equals this with `rectify: false`, λ 0
  * and eps_root = δ. No torch.optim equivalent.
  *
- * @example
+ * @example AdaBelief on x² + y² (without rectification)
  * ```ts
  * import { adabelief } from "./adabelief.ts";
  * const opt = adabelief({ alpha: 0.1, rectify: false });

@@ -40,7 +40,7 @@ export interface AdadeltaState extends StepCount {
  * operations). optax's `adadelta` with its default `learning_rate=None` never flips the sign of
  * the update and climbs: pass a rate.
  *
- * @example
+ * @example AdaDelta with torch's defaults makes progress without a learning rate to tune
  * ```ts
  * import { adadelta } from "./adadelta.ts";
  * const opt = adadelta();

@@ -52,7 +52,7 @@ export interface AdahessianState extends StepCount {
  * Draws a Rademacher vector (entries ±1 with probability 1/2) with the structure of `like`, leaf
  * by leaf and element by element in order.
  *
- * @example
+ * @example Rademacher vectors from the seeded generator
  * ```ts
  * import { rademacherLike } from "./adahessian.ts";
  * import { Rng } from "../random.ts";

@@ -47,7 +47,7 @@ export type AdamDecay = "none" | "l2" | "decoupled" | "slide";
  * The Adam family's optimizer builder: {@link adam}, {@link adamL2}, {@link adamw} and
  * {@link adamwSlide} are this with a different `decay`.
  *
- * @example
+ * @example The family builder behind adam, adamL2, adamw and adamwSlide
  * ```ts
  * import { adamFamily } from "./adam.ts";
  * console.log(adamFamily("adam", "none", {}).hyper.alpha); // 0.001
@@ -128,7 +128,7 @@ export function adamFamily(
  * says α 1e-4 and ρ2 0.9. AMSGrad (Reddi et al. 2018) as in torch: keep the running maximum of the
  * raw r and bias-correct that (optax takes the maximum of r̂, a different algorithm).
  *
- * @example
+ * @example Adam on x² + y²
  * ```ts
  * import { adam } from "./adam.ts";
  * const opt = adam({ alpha: 0.1 });

@@ -16,7 +16,7 @@ import type { Optimizer } from "./optimizer.ts";
  * are decayed less: the problem AdamW fixes (Loshchilov & Hutter 2019, their Algorithm 2 line 6).
  * torch: `Adam(lr, betas, eps, weight_decay=λ)`; optax: `chain(add_decayed_weights(λ), adam(...))`.
  *
- * @example
+ * @example L2 weight decay moves the minimiser towards 0
  * ```ts
  * import { adamL2 } from "./adam_l2.ts";
  * const opt = adamL2({ alpha: 0.1, lambda: 0.5 });

@@ -45,7 +45,7 @@ export interface NadamState extends AdamState {
  * torch: `NAdam(lr=α, betas, eps, weight_decay=λ, momentum_decay=ψ, decoupled_weight_decay)`,
  * defaults lr 2e-3, momentum_decay 4e-3. optax's `nadam` is a different algorithm (no μ schedule).
  *
- * @example
+ * @example NAdam on x² + y²
  * ```ts
  * import { nadam } from "./nadam.ts";
  * const opt = nadam({ alpha: 0.1 });

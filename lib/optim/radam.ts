@@ -38,7 +38,7 @@ export interface RadamOptions {
  * torch: `RAdam(lr=α, betas, eps, weight_decay=λ, decoupled_weight_decay)`; optax `radam` (same
  * threshold 5).
  *
- * @example
+ * @example RAdam on x² + y² (momentum SGD for the first steps, then rectified Adam)
  * ```ts
  * import { radam } from "./radam.ts";
  * const opt = radam({ alpha: 0.1 });

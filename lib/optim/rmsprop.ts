@@ -46,7 +46,7 @@ export interface RmspropState extends StepCount {
  * alpha 0.99, eps 1e-8, δ outside the root as in the lecture. optax's `rmsprop` defaults decay to
  * 0.9 and puts eps inside the root (`eps_in_sqrt=True`).
  *
- * @example
+ * @example Centered RMSProp with momentum on an elongated bowl
  * ```ts
  * import { rmsprop } from "./rmsprop.ts";
  * const opt = rmsprop({ alpha: 0.01, rho: 0.9, centered: true, momentum: 0.5 });

@@ -21,7 +21,7 @@ export type LearningRate = number | Schedule;
 /**
  * Turns a learning rate (number or schedule) into a schedule, checking a number is > 0.
  *
- * @example
+ * @example A number becomes a constant schedule
  * ```ts
  * import { toSchedule } from "./schedule.ts";
  * console.log(toSchedule(0.1)(7)); // 0.1
@@ -36,7 +36,7 @@ export function toSchedule(alpha: LearningRate, name = "alpha"): Schedule {
 /**
  * α^(t) = α: the same rate at every step.
  *
- * @example
+ * @example A constant rate
  * ```ts
  * import { constantSchedule } from "./schedule.ts";
  * console.log(constantSchedule(0.01)(100)); // 0.01
@@ -50,7 +50,7 @@ export function constantSchedule(alpha: number): Schedule {
 /**
  * Step decay (torch `StepLR`): α^(t) = α · γ^⌊t / every⌋, the rate drops by γ every `every` steps.
  *
- * @example
+ * @example Halving every 10 steps
  * ```ts
  * import { stepDecay } from "./schedule.ts";
  * const a = stepDecay(1, { every: 10, gamma: 0.5 });
@@ -71,7 +71,7 @@ export function stepDecay(
  * Exponential decay (torch `ExponentialLR`, optax `exponential_decay` with transition_steps 1):
  * α^(t) = α · γ^t.
  *
- * @example
+ * @example Halving every step
  * ```ts
  * import { exponentialDecay } from "./schedule.ts";
  * console.log(exponentialDecay(1, 0.5)(3)); // 0.125
@@ -86,7 +86,7 @@ export function exponentialDecay(alpha: number, gamma: number): Schedule {
 /**
  * Inverse-time decay (Keras `InverseTimeDecay`, the classic Robbins–Monro rate): α^(t) = α / (1 + k t).
  *
- * @example
+ * @example α / (1 + k t)
  * ```ts
  * import { inverseTimeDecay } from "./schedule.ts";
  * console.log(inverseTimeDecay(1, 0.5)(2)); // 0.5
@@ -103,7 +103,7 @@ export function inverseTimeDecay(alpha: number, k: number): Schedule {
  * to α_min over `steps` steps, then α_min:
  * α^(t) = α_min + (α − α_min)(1 + cos(π t / steps)) / 2.
  *
- * @example
+ * @example Half-way down the cosine at t = steps / 2
  * ```ts
  * import { cosineDecay } from "./schedule.ts";
  * const a = cosineDecay(1, 10);
@@ -122,7 +122,7 @@ export function cosineDecay(alpha: number, steps: number, alphaMin = 0): Schedul
  * Linear warm-up from `start` at t = 0 to α at t = `steps`, then α:
  * α^(t) = start + (α − start) · t / steps for t < steps.
  *
- * @example
+ * @example Warming up over 4 steps
  * ```ts
  * import { linearWarmup } from "./schedule.ts";
  * const a = linearWarmup(1, 4);
@@ -140,7 +140,7 @@ export function linearWarmup(alpha: number, steps: number, start = 0): Schedule 
  * Joins schedules at step boundaries (optax `join_schedules`): schedule i+1 takes over at
  * `boundaries[i]` and sees the step count restarted from 0 there.
  *
- * @example
+ * @example Constant, then exponential decay from step 3
  * ```ts
  * import { constantSchedule, exponentialDecay, joinSchedules } from "./schedule.ts";
  * const a = joinSchedules([constantSchedule(1), exponentialDecay(1, 0.5)], [3]);
@@ -170,7 +170,7 @@ export function joinSchedules(
  * Linear warm-up over `steps` steps from `start` to `after(0)`, then `after` with its step count
  * restarted (optax `warmup_cosine_decay_schedule` is `warmupThen(w, cosineDecay(α, n))`).
  *
- * @example
+ * @example Warm-up, then cosine decay
  * ```ts
  * import { cosineDecay, warmupThen } from "./schedule.ts";
  * const a = warmupThen(2, cosineDecay(1, 10));

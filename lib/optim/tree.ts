@@ -28,7 +28,7 @@ function keysOf(like: Record<string, Tensor>): string[] {
  * The flat leaves of `tree`, in the order given by the structure of `like` (default: `tree`
  * itself). No copy: the leaves are the tree's own arrays, so treat them as read-only.
  *
- * @example
+ * @example The leaves of a record of tensors
  * ```ts
  * import { leaves } from "./tree.ts";
  * import { tensor } from "../autodiff/tensor.ts";
@@ -73,7 +73,7 @@ function mismatch(tree: unknown, like: unknown): never {
  * Builds a tree with the structure of `like` from flat leaves (no copy). A `number[]` tree takes
  * `number[]` leaves, tensors take Float64Array leaves (as made by {@link emptyLeaf}).
  *
- * @example
+ * @example Rebuilding a tensor of shape [1, 2]
  * ```ts
  * import { build } from "./tree.ts";
  * import { tensor } from "../autodiff/tensor.ts";
@@ -104,7 +104,7 @@ let used = 0;
  * is ~40× faster than `new Float64Array(n)` in Deno. The view's `buffer` is shared: copy with
  * `slice()` before handing the buffer itself to anything.
  *
- * @example
+ * @example Allocating a small leaf
  * ```ts
  * import { allocF64 } from "./tree.ts";
  * const a = allocF64(3);
@@ -125,7 +125,7 @@ export function allocF64(n: number): Float64Array {
 /**
  * A fresh zero-filled leaf of the same kind and length as `leaf`.
  *
- * @example
+ * @example A zero leaf like a number[]
  * ```ts
  * import { emptyLeaf } from "./tree.ts";
  * console.log(emptyLeaf([1, 2, 3])); // [0, 0, 0]
@@ -142,7 +142,7 @@ export function emptyLeaf(leaf: Leaf): Leaf {
  * A tree shaped like `like`, every entry equal to `value` (0 by default): how optimizers make their
  * initial state.
  *
- * @example
+ * @example Initial state entries
  * ```ts
  * import { fullLike } from "./tree.ts";
  * console.log(fullLike([5, 6], 0.1)); // [0.1, 0.1]
@@ -162,7 +162,7 @@ export function fullLike<P extends Params>(like: P, value = 0): P {
 /**
  * A copy of a tree (fresh leaves, same structure and values).
  *
- * @example
+ * @example Copying parameters
  * ```ts
  * import { copyTree } from "./tree.ts";
  * const a = [1, 2];
@@ -177,7 +177,7 @@ export function copyTree<P extends Params>(tree: P): P {
 /**
  * The shapes of a tree's leaves: a tensor's shape, `[n]` for a `number[]`.
  *
- * @example
+ * @example The shape of a 4-D kernel
  * ```ts
  * import { leafShapes } from "./tree.ts";
  * import { zeros } from "../autodiff/tensor.ts";
@@ -193,7 +193,7 @@ export function leafShapes(like: Params): (readonly number[])[] {
 /**
  * All entries of a tree in one flat `number[]` (leaves in order): handy for plotting a state entry.
  *
- * @example
+ * @example Plotting a record's entries as one vector
  * ```ts
  * import { flatten } from "./tree.ts";
  * import { tensor } from "../autodiff/tensor.ts";

@@ -13,7 +13,7 @@ function fail(name: string, value: unknown, range: string): never {
 /**
  * Checks `value > 0` (and finite); returns it.
  *
- * @example
+ * @example A positive constant
  * ```ts
  * import { positive } from "./validate.ts";
  * console.log(positive("delta", 1e-8)); // 1e-8
@@ -29,7 +29,7 @@ export function positive(name: string, value: number): number {
 /**
  * Checks `value >= 0` (and finite); returns it.
  *
- * @example
+ * @example A non-negative weight decay
  * ```ts
  * import { nonNegative } from "./validate.ts";
  * console.log(nonNegative("lambda", 0)); // 0
@@ -45,7 +45,7 @@ export function nonNegative(name: string, value: number): number {
 /**
  * Checks `0 <= value < 1` (decay rates and momentum coefficients); returns it.
  *
- * @example
+ * @example The error message for a decay rate out of range
  * ```ts
  * import { unitInterval } from "./validate.ts";
  * try {
@@ -63,7 +63,7 @@ export function unitInterval(name: string, value: number): number {
 /**
  * Checks `0 <= value <= 1` (e.g. AdaHessian's Hessian power k); returns it.
  *
- * @example
+ * @example A Hessian power in [0, 1]
  * ```ts
  * import { closedUnitInterval } from "./validate.ts";
  * console.log(closedUnitInterval("k", 1)); // 1
@@ -77,7 +77,7 @@ export function closedUnitInterval(name: string, value: number): number {
 /**
  * Checks a whole number `>= min`; returns it.
  *
- * @example
+ * @example A whole number of steps
  * ```ts
  * import { integer } from "./validate.ts";
  * console.log(integer("steps", 10, 1)); // 10
@@ -93,7 +93,7 @@ export function integer(name: string, value: number, min = 0): number {
 /**
  * Checks a boolean option; returns it.
  *
- * @example
+ * @example A boolean option
  * ```ts
  * import { flag } from "./validate.ts";
  * console.log(flag("amsgrad", false)); // false
