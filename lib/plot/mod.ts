@@ -16,3 +16,6 @@ export { palette, runColor, runLegend, type RunStyle, withLegends } from "./opti
 export * from "./landscape.ts";
 export * from "./trajectories.ts";
 export * from "./animated_trajectories.ts";
+export * from "./curves.ts";
+export * from "./effective_learning_rates.ts";
+export * from "./moving_average_weights.ts";
