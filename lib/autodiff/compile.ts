@@ -90,7 +90,7 @@ function moveMap(node: NonNullable<Tensor["node"]>, out: Tensor): number[] {
  * const vg = compileValueAndGrad(beale, [1, 1]);
  * console.log(vg([3, 0.5])); // [0, [0, 0]]
  * const g = new Float64Array(2);
- * console.log(vg.into([0, 0], g), g); // 14.203125 Float64Array(2) [ 0, 0 ]
+ * console.log(vg.into([0, 0], g), g); // 14.203125 Float64Array(2) [ -12.75, 0 ]
  * ```
  */
 export function compileValueAndGrad(

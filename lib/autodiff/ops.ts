@@ -1537,7 +1537,8 @@ export function logSumExp(a: TensorLike, axis = -1, keepdims = false): Tensor {
 }
 
 /**
- * log softmax over `axis` (default: the last): a − logΣexp(a). Stable for huge logits.
+ * log softmax over `axis` (default: the last): a − log Σ exp(a), computed as
+ * (a − max a) − log Σ exp(a − max a), so it is stable and exact for huge logits.
  *
  * @example
  * ```ts
@@ -1546,7 +1547,10 @@ export function logSumExp(a: TensorLike, axis = -1, keepdims = false): Tensor {
  * ```
  */
 export function logSoftmax(a: TensorLike, axis = -1): Tensor {
-  return sub(a, logSumExp(a, axis, true));
+  // (a − m) − log Σ exp(a − m): shifting first keeps full precision for huge logits.
+  const A = asT(a);
+  const shifted = sub(A, detach(max(A, axis, true)));
+  return sub(shifted, log(sum(exp(shifted), axis, true)));
 }
 
 /**
