@@ -1,0 +1,81 @@
+/**
+ * `deno task bench [--peers] [--no-build] [workload ...]`: runs the course library's benchmark
+ * workloads in-process and prints one JSON object per line (`workload`, `impl`, `seconds`,
+ * `steps`, `per_step_us` and the workload's results). With `--peers` it then runs the same work in
+ * PyTorch (installing torch into `.venv` when missing), prints torch's lines, a table of ratios
+ * and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
+ *
+ * Workloads: beale-race, beale-race-autodiff, beale-race-analytic, digits-mlp, adahessian-step,
+ * course-build.
+ *
+ * @module
+ */
+
+import { compare, formatTable, runTorch } from "./peers.ts";
+import {
+  adahessianStep,
+  bealeRace,
+  type BenchRecord,
+  courseBuild,
+  digitsMlp,
+} from "./workloads.ts";
+
+/** The workloads by name, in the order they run. */
+export const WORKLOADS: Record<string, () => BenchRecord | Promise<BenchRecord>> = {
+  "beale-race": () => bealeRace(),
+  "beale-race-autodiff": () => bealeRace({ oracle: "autodiff" }),
+  "beale-race-analytic": () => bealeRace({ oracle: "analytic" }),
+  "digits-mlp": () => digitsMlp(),
+  "adahessian-step": () => adahessianStep(),
+  "course-build": () => courseBuild(),
+};
+
+/** The workloads the PyTorch peer also runs. */
+export const PEER_WORKLOADS = ["beale-race", "digits-mlp", "adahessian-step"];
+
+/** Command-line options. */
+export interface BenchArgs {
+  peers: boolean;
+  workloads: string[];
+}
+
+/** Parses `[--peers] [--no-build] [workload ...]`. */
+export function parseArgs(args: readonly string[]): BenchArgs {
+  let peers = false, noBuild = false;
+  const named: string[] = [];
+  for (const a of args) {
+    if (a === "--peers") peers = true;
+    else if (a === "--no-build") noBuild = true;
+    else if (a in WORKLOADS) named.push(a);
+    else {
+      throw new Error(
+        `unknown argument: ${a} (expected --peers, --no-build or a workload: ${
+          Object.keys(WORKLOADS).join(", ")
+        })`,
+      );
+    }
+  }
+  let workloads = named.length > 0 ? named : Object.keys(WORKLOADS);
+  if (noBuild) workloads = workloads.filter((w) => w !== "course-build");
+  return { peers, workloads };
+}
+
+if (import.meta.main) {
+  const { peers, workloads } = parseArgs(Deno.args);
+  const course: BenchRecord[] = [];
+  for (const w of workloads) {
+    const r = await WORKLOADS[w]();
+    course.push(r);
+    console.log(JSON.stringify(r));
+  }
+  if (peers) {
+    const wanted = PEER_WORKLOADS.filter((w) => workloads.includes(w));
+    const torch = await runTorch(wanted);
+    for (const r of torch) console.log(JSON.stringify(r));
+    const { table, checks } = compare(course, torch);
+    console.log("\n" + formatTable(table) + "\n");
+    for (const c of checks) console.log(`${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
+    const failed = checks.filter((c) => !c.pass && !c.name.startsWith("target:"));
+    if (failed.length > 0) Deno.exitCode = 1;
+  }
+}

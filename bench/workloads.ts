@@ -1,0 +1,279 @@
+/**
+ * The benchmark workloads of the course library (issue 9), each a function that runs the work
+ * once, in-process, and returns one JSON-ready record: `beale-race`, `digits-mlp`,
+ * `adahessian-step` and `course-build`. `bench/main.ts` prints them; `bench/peers/torch_bench.py`
+ * runs the same work in PyTorch.
+ *
+ * @module
+ */
+
+import { backward, compileValueAndGrad, noGrad, Tensor } from "../lib/autodiff/mod.ts";
+import { loadDigits, minibatches } from "../lib/data/mod.ts";
+import { beale } from "../lib/functions/beale.ts";
+import { mlp } from "../lib/models/mlp.ts";
+import {
+  adadelta,
+  adagrad,
+  adahessian,
+  adam,
+  adamw,
+  type Differentiable,
+  momentum,
+  nesterov,
+  type Optimizer,
+  optimStep,
+  rmsprop,
+  sgd,
+} from "../lib/optim/mod.ts";
+import { Rng } from "../lib/random.ts";
+
+/** One line of benchmark output. */
+export interface BenchRecord {
+  workload: string;
+  impl: "course" | "torch";
+  seconds: number;
+  steps: number;
+  per_step_us: number;
+  [result: string]: unknown;
+}
+
+/** The eight optimizers of the race, with the issue's hyperparameters (torch's in the peer). */
+export function raceOptimizers(): [string, Optimizer][] {
+  return [
+    ["sgd", sgd({ alpha: 1e-3 })],
+    ["momentum", momentum({ alpha: 1e-3, rho: 0.9 })],
+    ["nesterov", nesterov({ alpha: 1e-3, rho: 0.9 })],
+    ["adagrad", adagrad({ alpha: 0.1, delta: 1e-10 })],
+    ["rmsprop", rmsprop({ alpha: 1e-2, rho: 0.9, delta: 1e-8 })],
+    ["adadelta", adadelta({ alpha: 1.0, rho: 0.9, delta: 1e-6 })],
+    ["adam", adam({ alpha: 1e-2, rho1: 0.9, rho2: 0.999, delta: 1e-8 })],
+    ["adamw", adamw({ alpha: 1e-2, rho1: 0.9, rho2: 0.999, delta: 1e-8, lambda: 1e-2 })],
+  ];
+}
+
+/** Steps per optimizer in the race. */
+export const RACE_STEPS = 5000;
+
+/** How the race gets Beale's gradient. */
+export type BealeOracle = "compiled" | "autodiff" | "analytic";
+
+/**
+ * Beale's value and gradient for {@link optimStep}:
+ * - `"compiled"`: the library's autodiff traces `beale.f` once and generates straight-line JS
+ *   (`compileValueAndGrad`); the headline;
+ * - `"autodiff"`: `beale.f` through the ordinary tape-based autodiff (the driver's default path);
+ * - `"analytic"`: a hand-written gradient (an extra line only: not the library's autodiff).
+ */
+export function bealeOracle(kind: BealeOracle): Differentiable<number[]> | typeof beale.f {
+  if (kind === "autodiff") return beale.f;
+  if (kind === "analytic") {
+    return {
+      valueAndGrad([x, y]: number[]): [number, number[]] {
+        const y2 = y * y, y3 = y2 * y;
+        const a = 1.5 - x + x * y, b = 2.25 - x + x * y2, c = 2.625 - x + x * y3;
+        return [
+          a * a + b * b + c * c,
+          [
+            2 * (a * (y - 1) + b * (y2 - 1) + c * (y3 - 1)),
+            2 * x * (a + 2 * b * y + 3 * c * y2),
+          ],
+        ];
+      },
+    };
+  }
+  const vg = compileValueAndGrad(beale.f as (p: Tensor) => Tensor, beale.start);
+  return { valueAndGrad: (p: number[]) => vg(p) };
+}
+
+/** Final points of a race: for optimizers with a look-ahead (Nesterov) also the look-ahead point. */
+export interface RaceResult {
+  final: Record<string, number[]>;
+  lookahead: Record<string, number[]>;
+}
+
+/**
+ * The race itself: every optimizer of {@link raceOptimizers} for `steps` steps from Beale's start
+ * (1, 1.5) through {@link optimStep}.
+ */
+export function runRace(steps: number, kind: BealeOracle = "compiled"): RaceResult {
+  const f = bealeOracle(kind) as Differentiable<number[]>;
+  const final: Record<string, number[]> = {}, lookahead: Record<string, number[]> = {};
+  for (const [name, opt] of raceOptimizers()) {
+    let params = beale.start.slice();
+    let state = opt.init(params);
+    for (let i = 0; i < steps; i++) ({ params, state } = optimStep(opt, f, params, state));
+    final[name] = params;
+    if (opt.lookahead) lookahead[name] = opt.lookahead(params, state);
+  }
+  return { final, lookahead };
+}
+
+function record(
+  workload: string,
+  seconds: number,
+  steps: number,
+  rest: Record<string, unknown>,
+): BenchRecord {
+  return {
+    workload,
+    impl: "course",
+    seconds,
+    steps,
+    per_step_us: (seconds / steps) * 1e6,
+    ...rest,
+  };
+}
+
+/**
+ * `beale-race`: 8 optimizers × 5,000 steps on Beale, float64. The time includes tracing and
+ * compiling the gradient (a cold run, as a notebook cell would see it).
+ */
+export function bealeRace(
+  { steps = RACE_STEPS, oracle = "compiled" as BealeOracle } = {},
+): BenchRecord {
+  const started = performance.now();
+  const { final, lookahead } = runRace(steps, oracle);
+  const seconds = (performance.now() - started) / 1000;
+  const workload = oracle === "compiled" ? "beale-race" : `beale-race-${oracle}`;
+  return record(workload, seconds, steps * 8, {
+    gradient: oracle,
+    final,
+    lookahead,
+    note: "nesterov's lookahead (θ + ρv) is torch's iterate",
+  });
+}
+
+/** Peak resident memory of this process so far, in MB (VmHWM, else the current RSS). */
+export function peakRssMb(): number {
+  try {
+    const m = Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)\s+kB/);
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back to the current RSS
+  }
+  return Deno.memoryUsage().rss / 2 ** 20;
+}
+
+/** The digits-mlp network: 64-64-10, tanh, softmax cross-entropy. */
+export const digitsModel = mlp({ sizes: [64, 64, 10], activation: "tanh" });
+
+type Record_ = Record<string, Tensor>;
+
+/**
+ * `digits-mlp`: Adam lr 1e-3, batch 32 (the last batch of an epoch has 5 rows), 10 epochs over
+ * the 1,797 digits (pixels / 16), weights and batch order seeded with 0.
+ */
+export function digitsMlp({ epochs = 10 } = {}): BenchRecord {
+  const { X, y } = loadDigits({ scale: true });
+  let params: Record_ = digitsModel.init(new Rng(0));
+  const opt = adam({ alpha: 1e-3 });
+  let state = opt.init(params);
+  const batches = minibatches(X, y, { batchSize: 32, seed: 0 });
+  let batch = { X, y };
+  const loss = (p: Record_) => digitsModel.loss(p, batch.X, batch.y);
+  let steps = 0;
+  const started = performance.now();
+  for (let e = 0; e < epochs; e++) {
+    for (const b of batches) {
+      batch = b;
+      ({ params, state } = optimStep(opt, loss, params, state));
+      steps++;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const acc = digitsModel.accuracy!(params, X, y);
+  return record("digits-mlp", seconds, steps, {
+    train_accuracy: acc,
+    peak_rss_mb: peakRssMb(),
+  });
+}
+
+/**
+ * A loss with value, gradient and Hessian-vector product from one recorded graph, as torch's
+ * double backward does it: `valueAndGrad` runs the forward pass and a backward pass that records
+ * its own graph; `hvp` at the same point differentiates ∑ gᵢ·vᵢ through that graph.
+ */
+export function doubleBackward<P extends Record_>(
+  loss: (p: P) => Tensor,
+): Differentiable<P> {
+  let at: P | null = null, leaves: Tensor[] = [], grads: Tensor[] = [];
+  let keys: string[] = [];
+  const rebuild = (ts: Tensor[]) =>
+    Object.fromEntries(keys.map((k, i) => [k, new Tensor(ts[i].data, ts[i].shape)])) as P;
+  const self: Differentiable<P> = {
+    valueAndGrad(p: P): [number, P] {
+      keys = Object.keys(p);
+      leaves = keys.map((k) => new Tensor(p[k].data, p[k].shape, true));
+      const arg = Object.fromEntries(keys.map((k, i) => [k, leaves[i]])) as P;
+      const y = loss(arg);
+      grads = backward(y, leaves, true);
+      at = p;
+      return [y.item(), rebuild(grads)];
+    },
+    hvp(p: P, v: P): P {
+      if (p !== at) self.valueAndGrad(p);
+      let s: Tensor | null = null;
+      for (let i = 0; i < keys.length; i++) {
+        const term = grads[i].mul(v[keys[i]]).sum();
+        s = s === null ? term : s.add(term);
+      }
+      return rebuild(backward(s!, leaves));
+    },
+  };
+  return self;
+}
+
+/**
+ * `adahessian-step`: the time of one AdaHessian step (gradient, one Hutchinson Hessian-vector
+ * product by double backward, update) over one Adam step, on the digits-mlp network and its first
+ * batch of 32. 20 alternating warm-up steps, then `reps` of each.
+ */
+export function adahessianStep({ reps = 300 } = {}): BenchRecord {
+  const { X, y } = loadDigits({ scale: true });
+  const Xb = new Tensor(X.data.slice(0, 32 * 64), [32, 64]);
+  const yb = new Tensor(y.data.slice(0, 32), [32]);
+  const loss = (p: Record_) => digitsModel.loss(p, Xb, yb);
+  const start = digitsModel.init(new Rng(0));
+  const optA = adam({ alpha: 1e-3 }), optH = adahessian({ alpha: 0.15, seed: 0 });
+  let pA: Record_ = start, sA = optA.init(start);
+  let pH: Record_ = start, sH = optH.init(start);
+  const fA = loss, fH = doubleBackward(loss);
+  const stepA = () => ({ params: pA, state: sA } = optimStep(optA, fA, pA, sA));
+  const stepH = () => ({ params: pH, state: sH } = optimStep(optH, fH, pH, sH));
+  for (let i = 0; i < 20; i++) {
+    stepA();
+    stepH();
+  }
+  let t0 = performance.now();
+  for (let i = 0; i < reps; i++) stepA();
+  const adamS = (performance.now() - t0) / 1000 / reps;
+  t0 = performance.now();
+  for (let i = 0; i < reps; i++) stepH();
+  const adaS = (performance.now() - t0) / 1000 / reps;
+  const finite = noGrad(() => Object.values(pH).every((t) => t.data.every(Number.isFinite)));
+  return record("adahessian-step", (adamS + adaS) * reps, 2 * reps, {
+    per_step_us: adaS * 1e6,
+    adam_step_us: adamS * 1e6,
+    adahessian_step_us: adaS * 1e6,
+    ratio: adaS / adamS,
+    finite,
+  });
+}
+
+/** `course-build`: a cold `deno task build` (a fresh process executing every notebook), in seconds. */
+export async function courseBuild(): Promise<BenchRecord> {
+  const root = new URL("..", import.meta.url).pathname;
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "build"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  const log = new TextDecoder().decode(out.stderr).trim().split("\n");
+  return record("course-build", seconds, 1, {
+    ok: out.success,
+    summary: log.filter((l) => l.startsWith("build:")).at(-1) ?? log.at(-1) ?? "",
+  });
+}
