@@ -51,7 +51,7 @@ Deno.test("momentum() and torch's momentum differ under a schedule (torch rescal
 
 Deno.test("nesterov(): torch's iterate is the lecture's look-ahead point θ + ρv", () => {
   const cases = [...runs("torchSgd-nesterov"), ...runs("torchSgd-nesterov-wd")];
-  assert.ok(cases.length >= 8);
+  assert.ok(cases.length >= 4);
   for (const c of cases) {
     const alpha = c.options.alpha as number, lambda = (c.options.lambda as number) ?? 0;
     const lecture = nesterov({ alpha, rho: 0.9, lambda });
