@@ -28,6 +28,8 @@ export class Rng {
   #spare = NaN;
 
   /**
+   * A generator whose whole stream is fixed by `seed`.
+   *
    * @param seed Any finite number; its integer part and fraction both change the stream.
    */
   constructor(seed: number) {

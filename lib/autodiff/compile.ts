@@ -18,7 +18,16 @@ import { broadcastIndex, gather, scalarFormulas, slice, transpose } from "./ops.
 import { concat } from "./ops.ts";
 import { engine, noGrad, Tensor } from "./tensor.ts";
 
-/** A compiled value-and-gradient function (see {@link compileValueAndGrad}). */
+/**
+ * A compiled value-and-gradient function (see {@link compileValueAndGrad}).
+ *
+ * @example
+ * ```ts
+ * import { type CompiledValueAndGrad, compileValueAndGrad, type Tensor } from "./mod.ts";
+ * const vg: CompiledValueAndGrad = compileValueAndGrad((p: Tensor) => p.square().sum(), [0, 0]);
+ * console.log(vg([1, 2]), vg.source.includes("G[1]")); // [5, [2, 4]] true
+ * ```
+ */
 export interface CompiledValueAndGrad {
   /** [f(x), ∇f(x)] for a plain vector x with as many entries as the example. */
   (x: ArrayLike<number>): [number, number[]];
@@ -28,7 +37,15 @@ export interface CompiledValueAndGrad {
   readonly source: string;
 }
 
-/** Largest number of scalars a trace may have (the generated code has one local per scalar). */
+/**
+ * Largest number of scalars a trace may have (the generated code has one local per scalar).
+ *
+ * @example
+ * ```ts
+ * import { COMPILE_LIMIT } from "./mod.ts";
+ * console.log(COMPILE_LIMIT); // 20000
+ * ```
+ */
 export const COMPILE_LIMIT = 20000;
 
 function literal(v: number): string {

@@ -16,10 +16,29 @@ import { alloc, scalarData } from "./memory.ts";
 import { engine, Tensor, zeros } from "./tensor.ts";
 import { add } from "./ops.ts";
 
-/** What `grad` can differentiate with respect to: one tensor, a plain vector, or named tensors. */
+/**
+ * What `grad` can differentiate with respect to: one tensor, a plain vector, or named tensors
+ * (a plain number works too).
+ *
+ * @example
+ * ```ts
+ * import { type Params, tensor } from "./mod.ts";
+ * const params: Params = { w: tensor([[0.1, 0.2]]), b: tensor([0]) };
+ * console.log(Object.keys(params)); // ["w", "b"]
+ * ```
+ */
 export type Params = Tensor | number[] | Record<string, Tensor>;
 
-/** The gradient function of a function of one tensor; its result mirrors the argument. */
+/**
+ * The gradient function of a function of one tensor; its result mirrors the argument.
+ *
+ * @example
+ * ```ts
+ * import { grad, type Tensor, type TensorGradFn, tensor } from "./mod.ts";
+ * const g: TensorGradFn = grad((x: Tensor) => x.square().sum());
+ * console.log(g(3), g([1, 2]), g(tensor([1])).toArray()); // 6 [2, 4] [2]
+ * ```
+ */
 export interface TensorGradFn {
   /** A number in, a number out. */
   (x: number): number;
@@ -29,7 +48,16 @@ export interface TensorGradFn {
   (x: Tensor): Tensor;
 }
 
-/** `valueAndGrad` of a function of one tensor: the value and the gradient. */
+/**
+ * `valueAndGrad` of a function of one tensor: the value and the gradient.
+ *
+ * @example
+ * ```ts
+ * import { type Tensor, type TensorValueAndGradFn, valueAndGrad } from "./mod.ts";
+ * const vg: TensorValueAndGradFn = valueAndGrad((x: Tensor) => x.square().sum());
+ * console.log(vg([1, 2])); // [5, [2, 4]]
+ * ```
+ */
 export interface TensorValueAndGradFn {
   /** A number in: [value, derivative]. */
   (x: number): [number, number];
@@ -39,7 +67,16 @@ export interface TensorValueAndGradFn {
   (x: Tensor): [number, Tensor];
 }
 
-/** `hvp` of a function of one tensor: (x, v) ↦ H(x) v, mirroring the argument. */
+/**
+ * `hvp` of a function of one tensor: (x, v) ↦ H(x) v, mirroring the argument.
+ *
+ * @example
+ * ```ts
+ * import { hvp, type Tensor, type TensorHvpFn } from "./mod.ts";
+ * const h: TensorHvpFn = hvp((x: Tensor) => x.pow(3).sum());
+ * console.log(h([1, 2], [1, 1])); // [6, 12]
+ * ```
+ */
 export interface TensorHvpFn {
   /** Plain vectors in and out. */
   (x: readonly number[], v: readonly number[]): number[];
@@ -286,6 +323,7 @@ function forwardBackward(
  * ```
  */
 export function grad(f: (x: Tensor) => Tensor): TensorGradFn;
+/** The gradient with respect to a record of named tensors (a model's parameters). */
 export function grad<R extends Record<string, Tensor>>(f: (x: R) => Tensor): (x: R) => R;
 // deno-lint-ignore no-explicit-any
 export function grad(f: (x: never) => Tensor): any {
@@ -306,6 +344,7 @@ export function grad(f: (x: never) => Tensor): any {
  * ```
  */
 export function valueAndGrad(f: (x: Tensor) => Tensor): TensorValueAndGradFn;
+/** The value and the gradient with respect to a record of named tensors. */
 export function valueAndGrad<R extends Record<string, Tensor>>(
   f: (x: R) => Tensor,
 ): (x: R) => [number, R];
@@ -362,6 +401,7 @@ function flatLike(p: Prepared, v: unknown, api: string): Tensor[] {
  * ```
  */
 export function hvp(f: (x: Tensor) => Tensor): TensorHvpFn;
+/** The Hessian-vector product for a record of named tensors (`v` has the same keys and shapes). */
 export function hvp<R extends Record<string, Tensor>>(f: (x: R) => Tensor): (x: R, v: R) => R;
 // deno-lint-ignore no-explicit-any
 export function hvp(f: (x: never) => Tensor): any {

@@ -133,7 +133,16 @@ function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
-/** For each flat index of `outShape`, the flat index of the broadcast input of shape `inShape`. */
+/**
+ * For each flat index of `outShape`, the flat index of the broadcast input of shape `inShape`
+ * (cached: the same pair of shapes recurs every training step).
+ *
+ * @example
+ * ```ts
+ * import { broadcastIndex } from "./ops.ts";
+ * console.log(Array.from(broadcastIndex([2, 1], [2, 3]))); // [0, 0, 0, 1, 1, 1]
+ * ```
+ */
 export function broadcastIndex(
   inShape: readonly number[],
   outShape: readonly number[],
@@ -325,7 +334,16 @@ function unary(code: number, A: Tensor): Tensor {
   return new Tensor(o, A.shape);
 }
 
-/** Scalar formulas of the elementwise ops, shared with the compiler (`compile.ts`). */
+/**
+ * Scalar formulas of the elementwise ops as JavaScript source, used by the compiler
+ * (`compile.ts`); each must compute exactly what the op's kernel above computes.
+ *
+ * @example
+ * ```ts
+ * import { scalarFormulas } from "./ops.ts";
+ * console.log(scalarFormulas.mul("a", "b")); // (a * b)
+ * ```
+ */
 export const scalarFormulas: Readonly<Record<string, (a: string, b: string) => string>> = {
   add: (a, b) => `(${a} + ${b})`,
   sub: (a, b) => `(${a} - ${b})`,

@@ -11,10 +11,28 @@ import type { Rng } from "../random.ts";
 import { alloc, scalarData } from "./memory.ts";
 import * as ops from "./ops.ts";
 
-/** A number or arbitrarily nested arrays of numbers (what {@link Tensor.toArray} returns). */
+/**
+ * A number or arbitrarily nested arrays of numbers (what {@link Tensor.toArray} returns).
+ *
+ * @example
+ * ```ts
+ * import { type NestedArray, tensor } from "./mod.ts";
+ * const rows: NestedArray = tensor([[1, 2], [3, 4]]).toArray();
+ * console.log(rows); // [[1, 2], [3, 4]]
+ * ```
+ */
 export type NestedArray = number | NestedArray[];
 
-/** Anything an op accepts where a tensor is expected: a Tensor or a plain number. */
+/**
+ * Anything an op accepts where a tensor is expected: a Tensor or a plain number.
+ *
+ * @example
+ * ```ts
+ * import { mul, type TensorLike, tensor } from "./mod.ts";
+ * const scale: TensorLike = 2;
+ * console.log(mul(tensor([1, 2]), scale).toArray()); // [2, 4]
+ * ```
+ */
 export type TensorLike = Tensor | number;
 
 /**
@@ -23,6 +41,15 @@ export type TensorLike = Tensor | number;
  * input, `null` for inputs that need none). Backward rules are written with tensor ops, so with
  * gradient recording on they build a graph of their own: that is what makes `grad(grad(f))` and
  * Hessian-vector products exact.
+ *
+ * @example Inspecting the graph
+ * ```ts
+ * import { Tensor } from "./mod.ts";
+ * const x = new Tensor(new Float64Array([1, 2]), [2], true);
+ * const y = x.mul(3);
+ * console.log(y.node?.op, y.node?.inputs[0] === x); // mul true
+ * console.log(y.node?.backward?.(y)[0]?.toArray()); // [9, 18]
+ * ```
  */
 export interface Node {
   /** The op's name, as exported from `ops.ts` (`"mul"`, `"matmul"`, ...). */
@@ -35,7 +62,16 @@ export interface Node {
   readonly attrs: Readonly<Record<string, unknown>> | null;
 }
 
-/** Global switches of the engine (one JS thread, so a module-level record is enough). */
+/**
+ * Global switches of the engine (one JS thread, so a module-level record is enough). Prefer
+ * {@link setDebugNans} and {@link noGrad} to writing these directly.
+ *
+ * @example
+ * ```ts
+ * import { engine } from "./mod.ts";
+ * console.log(engine.gradEnabled, engine.debugNans); // true false
+ * ```
+ */
 export const engine = {
   /** Record graphs for ops whose inputs require gradients (off inside `noGrad` and plain backward). */
   gradEnabled: true,
@@ -392,7 +428,16 @@ export function fromData(data: Float64Array, shape: readonly number[]): Tensor {
   return new Tensor(data, shape.slice());
 }
 
-/** Checks a shape and returns its element count. */
+/**
+ * Checks a shape (whole numbers ≥ 0) and returns its element count; `op` names the caller in
+ * the error.
+ *
+ * @example
+ * ```ts
+ * import { checkShape } from "./mod.ts";
+ * console.log(checkShape([2, 3], "zeros")); // 6
+ * ```
+ */
 export function checkShape(shape: readonly number[], op: string): number {
   let n = 1;
   for (const d of shape) {
