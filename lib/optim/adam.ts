@@ -74,6 +74,7 @@ export function adamFamily(
   flag("amsgrad", amsgrad);
   nonNegative("lambda", lambda);
   const l2 = decay === "l2" || decay === "slide" ? lambda : 0; // λθ added to ĝ
+  const decoupled = decay === "decoupled", slide = decay === "slide";
   const hyper = decay === "none"
     ? { alpha, rho1, rho2, delta, amsgrad }
     : { alpha, rho1, rho2, delta, amsgrad, lambda };
@@ -89,14 +90,14 @@ export function adamFamily(
       const t = state.t + 1;
       const bc1 = 1 - rho1 ** t, bc2 = 1 - rho2 ** t; // 1 − ρ^t, the bias corrections
       const stepSize = a / bc1, sqrtBc2 = Math.sqrt(bc2);
-      const shrink = decay === "decoupled" ? 1 - a * lambda : 1; // AdamW: θ ← θ (1 − αλ) first
+      const shrink = decoupled ? 1 - a * lambda : 1; // AdamW: θ ← θ (1 − αλ) first
       const [theta1, s1, r1, m1] = leafwise(
         params,
         [grads, state.s, state.r, state.rMax ?? params],
         4,
         ([theta, g, s, r, m], [th1, sn, rn, mn]) => {
           for (let i = 0; i < theta.length; i++) {
-            const th = decay === "decoupled" ? theta[i] * shrink : theta[i];
+            const th = decoupled ? theta[i] * shrink : theta[i];
             const gi = g[i] + l2 * theta[i]; // ĝ (+ λθ for Adam + L2 and the slide)
             sn[i] = s[i] + (1 - rho1) * (gi - s[i]); // s ← ρ1 s + (1 − ρ1) ĝ   (torch's lerp)
             rn[i] = r[i] * rho2 + (1 - rho2) * gi * gi; // r ← ρ2 r + (1 − ρ2) ĝ ⊙ ĝ
@@ -104,7 +105,7 @@ export function adamFamily(
             if (amsgrad) rr = mn[i] = Math.max(m[i], rn[i]); // AMSGrad: max of raw r
             // θ ← θ − α ŝ / (δ + √r̂) with ŝ = s / (1 − ρ1^t), r̂ = r / (1 − ρ2^t)
             th1[i] = th + (-stepSize * sn[i]) / (Math.sqrt(rr) / sqrtBc2 + delta);
-            if (decay === "slide") th1[i] -= lambda * theta[i]; // the slide's extra − λθ
+            if (slide) th1[i] -= lambda * theta[i]; // the slide's extra − λθ
           }
         },
       );

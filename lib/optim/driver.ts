@@ -89,7 +89,7 @@ export function optimStep<S extends StepCount, P extends Params>(
   state: StateFor<S, P>,
   ctx?: StepContext,
 ): StepResult<S, P> {
-  const o = cachedOracle(f);
+  const o = typeof f === "function" ? cachedOracle(f) : f as Differentiable<P>;
   const at = opt.lookahead ? opt.lookahead(params, state) : params;
   const [loss, grads] = o.valueAndGrad(at);
   let stepCtx = ctx;

@@ -104,9 +104,7 @@ export function build<P extends Params>(like: P, ls: readonly Leaf[]): P {
 export function emptyLeaf(leaf: Leaf): Leaf {
   // Small typed arrays come from the autodiff's slabs: `new Float64Array` costs ~1 µs here.
   if (leaf instanceof Float64Array) return alloc(leaf.length);
-  const out: number[] = new Array(leaf.length);
-  for (let i = 0; i < out.length; i++) out[i] = 0;
-  return out;
+  return new Array<number>(leaf.length).fill(0);
 }
 
 /**
@@ -198,6 +196,18 @@ export function leafwise<P extends Params>(
   outputs: number,
   kernel: (ins: Leaf[], outs: Leaf[], leaf: number) => void,
 ): P[] {
+  // Fast path for the common single-leaf case (a number[] or one Tensor): no structure to walk.
+  if (Array.isArray(params) || params instanceof Tensor) {
+    const p = Array.isArray(params) ? params : (params as Tensor).data;
+    const ins: Leaf[] = [p];
+    for (let j = 0; j < inputs.length; j++) ins.push(leaves(inputs[j], params)[0]);
+    const outs: Leaf[] = [];
+    for (let j = 0; j < outputs; j++) outs.push(emptyLeaf(p));
+    kernel(ins, outs, 0);
+    if (Array.isArray(params)) return outs as P[];
+    const shape = (params as Tensor).shape;
+    return outs.map((o) => new Tensor(o as Float64Array, shape) as P);
+  }
   const P0 = leaves(params);
   const inLeaves: Leaf[][] = new Array(inputs.length);
   for (let j = 0; j < inputs.length; j++) inLeaves[j] = leaves(inputs[j], params);
