@@ -4,7 +4,27 @@
  * gradients at the right point for any of them.
  *
  * Every optimizer is a factory returning a pure {@link Optimizer}: `init(params)` and
- * `step(params, grads, state)`. Parameters may be a Tensor, a `number[]` or a record of tensors.
+ * `step(params, grads, state)`. Parameters may be a Tensor, a `number[]` or a record of tensors;
+ * state entries (s, r, v, …) have the same structure. `alpha` is a number or a schedule α^(t).
+ * {@link optimStep} computes the gradient at the right point for any of them.
+ *
+ * | lecture / library            | state           | torch.optim                         | optax                     |
+ * | ---------------------------- | --------------- | ----------------------------------- | ------------------------- |
+ * | `sgd` (GD, SGD)              | –               | `SGD(lr)`                           | `sgd`                     |
+ * | `momentum` (v = ρv − αĝ)     | v               | `SGD(momentum)`, v = −lr·b          | `sgd(momentum)`           |
+ * | `nesterov` (look-ahead)      | v               | `SGD(nesterov=True)`, iterate = θ̃   | `sgd(nesterov=True)`      |
+ * | `torchSgd`                   | b               | `SGD` exactly (dampening, nesterov) | –                         |
+ * | `adagrad`                    | r               | `Adagrad` (δ outside the root)      | differs (δ inside, r0)    |
+ * | `rmsprop`                    | r (s, b)        | `RMSprop(alpha=ρ)`                  | differs (δ inside)        |
+ * | `adadelta`                   | r, u            | `Adadelta`                          | needs a learning rate     |
+ * | `adam`                       | s, r (rMax)     | `Adam` (amsgrad as torch)           | `adam` (amsgrad differs)  |
+ * | `adamL2`                     | s, r            | `Adam(weight_decay=λ)`              | add_decayed_weights, adam |
+ * | `adamw`                      | s, r            | `AdamW`                             | `adamw`                   |
+ * | `adamwSlide` (slide, twice)  | s, r            | –                                   | –                         |
+ * | `adabelief`                  | s, r            | official `AdaBelief` code           | `adabelief` (no rectify)  |
+ * | `adahessian`                 | s, r            | official `AdaHessian` code          | –                         |
+ * | `nadam`                      | s, r, muProduct | `NAdam`                             | differs                   |
+ * | `radam`                      | s, r            | `RAdam`                             | `radam`                   |
  *
  * @example Adam on x² + y²
  * ```ts
