@@ -226,10 +226,34 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** A short description: shape and (for small tensors) values. */
+  /**
+   * A short description: values (for small tensors) and shape. Also what `console.log` and a
+   * notebook cell show.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "./mod.ts";
+   * console.log(tensor([[1, 2]]).toString()); // Tensor([[1, 2]], shape [1, 2])
+   * ```
+   */
   toString(): string {
-    const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
-    return `Tensor(shape [${this.shape}], ${body}${this.requiresGrad ? ", requiresGrad" : ""})`;
+    const body = this.size <= 100
+      ? JSON.stringify(this.toArray()).replaceAll(",", ", ")
+      : `${this.size} values, mean ${
+        (this.data.reduce((a, b) => a + b, 0) / this.size).toPrecision(4)
+      }`;
+    const op = this.node === null ? "" : `, from ${this.node.op}`;
+    return `Tensor(${body}, shape [${this.shape.join(", ")}]${op})`;
+  }
+
+  /** How `console.log` and Deno's REPL show a tensor. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** How a Jupyter notebook cell shows a tensor. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
   }
 
   // ---- ops as methods (see ops.ts for each op's forward and backward) ----
