@@ -1,14 +1,21 @@
 /**
- * Running optimizers: on 2-D test functions (trajectories) and on models with data.
+ * Running optimizers: {@link minimize} on test functions (trajectories with a stop reason),
+ * {@link fit} for models on data (history, progress line in notebooks), and the first notebook's
+ * plain {@link gradientDescent}.
  *
  * @example
  * ```ts
- * import { quadratic } from "../functions/quadratic.ts";
- * import { gradientDescent } from "./mod.ts";
- * console.log(gradientDescent(quadratic(10), { alpha: 0.1, steps: 5 }).length); // 6
+ * import { quadratic } from "../functions/mod.ts";
+ * import { sgd } from "../optim/mod.ts";
+ * import { minimize } from "./mod.ts";
+ * const run = minimize(quadratic(10), sgd({ alpha: 0.1 }), { steps: 500 });
+ * console.log(run.stop.reason); // "converged"
  * ```
  *
  * @module
  */
 
 export * from "./gradient_descent.ts";
+export * from "./minimize.ts";
+export * from "./progress.ts";
+export * from "./fit.ts";

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import type { Tensor } from "../autodiff/mod.ts";
+import { linearData, twoMoons } from "../data/mod.ts";
+import { linearRegression, logisticRegression } from "../models/mod.ts";
+import { adahessian, nesterov, runOptimizer, sgd } from "../optim/mod.ts";
+import { Rng } from "../random.ts";
+import { fit } from "./fit.ts";
+
+const moons = twoMoons({ n: 120, seed: 3 });
+const moonsTest = twoMoons({ n: 60, seed: 4 });
+
+Deno.test("fit() with full batches is gradient descent on the full loss", async () => {
+  const data = linearData({ n: 40, seed: 2 });
+  const model = linearRegression({ inputs: 2 });
+  const history = await fit(model, data, sgd({ alpha: 0.1 }), {
+    epochs: 15,
+    batchSize: 1000,
+    shuffle: false,
+  });
+  const full = (p: Record<string, Tensor>) => model.loss(p, data.X, data.y);
+  const reference = runOptimizer(sgd({ alpha: 0.1 }), full, model.init(new Rng(0)), 15);
+  const got = history.params, want = reference.params[15];
+  for (const k of ["w", "b"]) {
+    Array.from(got[k].data).forEach((v, i) => assert.ok(Math.abs(v - want[k].data[i]) < 1e-12));
+  }
+  assert.deepEqual(history.steps.map((s) => s.loss), reference.loss);
+  assert.equal(history.stop.reason, "completed");
+});
+
+Deno.test("fit() records every step and every epoch (epoch 0 = before training)", async () => {
+  const history = await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.5 }), {
+    epochs: 4,
+    batchSize: 25, // 5 batches per epoch, the last one partial
+    test: moonsTest,
+  });
+  assert.equal(history.steps.length, 20);
+  assert.deepEqual(history.steps.map((s) => s.step), Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    history.steps.map((s) => s.epoch),
+    [1, 2, 3, 4].flatMap((e) => Array(5).fill(e)),
+  );
+  assert.deepEqual(history.epochs.map((e) => e.epoch), [0, 1, 2, 3, 4]);
+  for (const e of history.epochs) {
+    for (const k of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "time"] as const) {
+      assert.ok(Number.isFinite(e[k]), `${k} of epoch ${e.epoch}`);
+    }
+  }
+  assert.ok(history.epochs[4].trainLoss < history.epochs[0].trainLoss);
+  assert.ok(history.steps.every((s, i) => i === 0 || s.time >= history.steps[i - 1].time));
+  assert.match(history.stop.message, /^completed 4 epochs \(20 steps\) in .* test accuracy/);
+});
+
+Deno.test("fit() is reproducible from its seed", async () => {
+  const run = (seed: number) =>
+    fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.5 }), {
+      epochs: 2,
+      batchSize: 16,
+      seed,
+    });
+  const [a, b, c] = await Promise.all([run(7), run(7), run(8)]);
+  assert.deepEqual(a.steps.map((s) => s.loss), b.steps.map((s) => s.loss));
+  assert.notDeepEqual(a.steps.map((s) => s.loss), c.steps.map((s) => s.loss));
+});
+
+Deno.test("fit() shows a progress line updated in place, and is silent without a display", async () => {
+  const calls: { text: string; id: string; update?: boolean }[] = [];
+  await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.5 }), {
+    epochs: 3,
+    batchSize: 40,
+    progress: (bundle, { display_id, update }) => {
+      calls.push({ text: bundle["text/plain"], id: display_id, update });
+    },
+  });
+  assert.ok(calls.length >= 5, `${calls.length} updates`);
+  assert.equal(new Set(calls.map((c) => c.id)).size, 1);
+  assert.equal(calls[0].update, undefined);
+  assert.ok(calls.slice(1).every((c) => c.update === true));
+  assert.match(calls[0].text, /epoch 0\/3 ▕░+▏ step 0\/9 · loss 0.6931/);
+  assert.match(calls.at(-1)!.text, /completed 3 epochs \(9 steps\)/);
+  // Outside a notebook the default is silent (this test process has no Deno.jupyter).
+  const quiet = await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.5 }), {
+    epochs: 1,
+  });
+  assert.equal(quiet.epochs.length, 2);
+});
+
+Deno.test("fit() stops on a non-finite loss, keeps the last finite parameters and hints at α", async () => {
+  const data = linearData({ n: 50, seed: 1 });
+  const history = await fit(linearRegression({ inputs: 2 }), data, sgd({ alpha: 50 }), {
+    epochs: 200,
+    batchSize: 50,
+  });
+  assert.equal(history.stop.reason, "diverged");
+  assert.match(
+    history.stop.message,
+    /^diverged at step \d+ \(epoch \d+\): .*lower the learning rate \(α = 50\)$/,
+  );
+  assert.ok(history.steps.every((s) => Number.isFinite(s.loss)));
+  assert.ok(Object.values(history.params).every((t) => Array.from(t.data).every(Number.isFinite)));
+});
+
+Deno.test("fit() runs Nesterov and AdaHessian through the driver", async () => {
+  for (const opt of [nesterov({ alpha: 0.2, rho: 0.9 }), adahessian({ alpha: 0.2 })]) {
+    const h = await fit(logisticRegression({ inputs: 2 }), moons, opt, {
+      epochs: 3,
+      batchSize: 30,
+    });
+    assert.equal(h.stop.reason, "completed", opt.name);
+    assert.ok(h.epochs[3].trainLoss < h.epochs[0].trainLoss, opt.name);
+  }
+});
+
+Deno.test("fit() rejects invalid options, naming them", async () => {
+  const m = logisticRegression({ inputs: 2 }), o = sgd({ alpha: 0.1 });
+  await assert.rejects(() => fit(m, moons, o, { epochs: -1 }), /invalid epochs: -1/);
+  await assert.rejects(() => fit(m, moons, o, { batchSize: 0 }), /invalid batchSize: 0/);
+  await assert.rejects(() => fit(m, moons, o, { epoch: 3 } as object), /invalid option: epoch/);
+});
