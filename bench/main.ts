@@ -1,12 +1,14 @@
 /**
- * `deno task bench [--peers] [--no-build] [workload ...]`: runs the course library's benchmark
+ * `deno task bench [--peers] [--no-build] [--all] [workload ...]`: runs the course library's benchmark
  * workloads in-process and prints one JSON object per line (`workload`, `impl`, `seconds`,
  * `steps`, `per_step_us` and the workload's results). With `--peers` it then runs the same work in
  * PyTorch (installing torch into `.venv` when missing), prints torch's lines, a table of ratios
  * and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
  *
- * Workloads: beale-race, beale-race-autodiff, beale-race-analytic, digits-mlp, adahessian-step,
- * course-build.
+ * Workloads: beale-race (gradient compiled by the library's autodiff), beale-race-analytic (a
+ * hand-written gradient, for scale), digits-mlp and adahessian-step (compiled tape, see
+ * `tape.ts`), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
+ * adahessian-step-autodiff (the plain eager autodiff through the same driver).
  *
  * @module
  */
@@ -26,7 +28,9 @@ export const WORKLOADS: Record<string, () => BenchRecord | Promise<BenchRecord>>
   "beale-race-autodiff": () => bealeRace({ oracle: "autodiff" }),
   "beale-race-analytic": () => bealeRace({ oracle: "analytic" }),
   "digits-mlp": () => digitsMlp(),
+  "digits-mlp-autodiff": () => digitsMlp({ oracle: "autodiff" }),
   "adahessian-step": () => adahessianStep(),
+  "adahessian-step-autodiff": () => adahessianStep({ oracle: "autodiff" }),
   "course-build": () => courseBuild(),
 };
 
@@ -39,23 +43,29 @@ export interface BenchArgs {
   workloads: string[];
 }
 
-/** Parses `[--peers] [--no-build] [workload ...]`. */
+/**
+ * Parses `[--peers] [--no-build] [--all] [workload ...]`. Without names: every workload but the
+ * `-autodiff` variants (the eager paths the fast ones replace), which `--all` adds.
+ */
 export function parseArgs(args: readonly string[]): BenchArgs {
-  let peers = false, noBuild = false;
+  let peers = false, noBuild = false, all = false;
   const named: string[] = [];
   for (const a of args) {
     if (a === "--peers") peers = true;
     else if (a === "--no-build") noBuild = true;
+    else if (a === "--all") all = true;
     else if (a in WORKLOADS) named.push(a);
     else {
       throw new Error(
-        `unknown argument: ${a} (expected --peers, --no-build or a workload: ${
+        `unknown argument: ${a} (expected --peers, --no-build, --all or a workload: ${
           Object.keys(WORKLOADS).join(", ")
         })`,
       );
     }
   }
-  let workloads = named.length > 0 ? named : Object.keys(WORKLOADS);
+  let workloads = named.length > 0
+    ? named
+    : Object.keys(WORKLOADS).filter((w) => all || !w.endsWith("-autodiff"));
   if (noBuild) workloads = workloads.filter((w) => w !== "course-build");
   return { peers, workloads };
 }

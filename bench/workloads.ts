@@ -7,7 +7,7 @@
  * @module
  */
 
-import { backward, compileValueAndGrad, noGrad, Tensor } from "../lib/autodiff/mod.ts";
+import { backward, compileValueAndGrad, logSoftmax, noGrad, Tensor } from "../lib/autodiff/mod.ts";
 import { loadDigits, minibatches } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
 import { mlp } from "../lib/models/mlp.ts";
@@ -26,6 +26,7 @@ import {
   sgd,
 } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
+import { type CompiledTape, compileTape } from "./tape.ts";
 
 /** One line of benchmark output. */
 export interface BenchRecord {
@@ -159,30 +160,112 @@ export const digitsModel = mlp({ sizes: [64, 64, 10], activation: "tanh" });
 
 type Record_ = Record<string, Tensor>;
 
+/** Rows per batch in digits-mlp. */
+export const BATCH = 32;
+
+/**
+ * The digits-mlp loss as the tape sees it: softmax cross-entropy written with a label matrix Y,
+ * −(1/N) Σᵢ Σ_c Y_ic log softmax(zᵢ)_c. With Y one-hot this is `softmaxCrossEntropy` (the same
+ * ops in the same order); a smaller last batch is padded to N rows with zero label rows and the
+ * real rows weighted N / rows, so one tape of fixed shape serves every batch.
+ */
+export function digitsLoss(x: Record<string, Tensor>): Tensor {
+  return logSoftmax(digitsModel.predict(x, x.X), 1).mul(x.Y).sum(1).mean().neg();
+}
+
+/**
+ * The digits network's loss as a {@link Differentiable} backed by a compiled tape
+ * ({@link compileTape}): the library's autodiff traces the loss, its gradient and (with
+ * `hvp: true`) a Hessian-vector product once, and every call replays them with preallocated
+ * buffers. `setBatch` loads the next batch (up to {@link BATCH} rows).
+ *
+ * The gradient and Hessian-vector product tensors it returns view the tape's buffers (no copy,
+ * no allocation): they are valid until the next call, which is all an optimizer step needs.
+ */
+export class DigitsOracle implements Differentiable<Record_> {
+  readonly tape: CompiledTape;
+  private last: Record_ | null = null;
+  private readonly shapes: Record<string, readonly number[]>;
+
+  constructor(params: Record_, { hvp = false } = {}) {
+    const X = new Tensor(new Float64Array(BATCH * 64), [BATCH, 64]);
+    const Y = new Tensor(new Float64Array(BATCH * 10), [BATCH, 10]);
+    this.tape = compileTape(digitsLoss, { ...params, X, Y }, Object.keys(params), { hvp });
+    this.shapes = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, t.shape]));
+  }
+
+  /** Loads a batch: rows of X (pixels / 16) and their labels. */
+  setBatch(X: Tensor, y: Tensor): void {
+    const rows = y.size;
+    if (rows > BATCH || X.size !== rows * 64) {
+      throw new Error(
+        `DigitsOracle: a batch has 1 to ${BATCH} rows of 64 pixels, got [${X.shape}]`,
+      );
+    }
+    const xb = this.tape.input("X"), yb = this.tape.input("Y");
+    xb.fill(0);
+    xb.set(X.data);
+    yb.fill(0);
+    const w = rows === BATCH ? 1 : BATCH / rows;
+    for (let i = 0; i < rows; i++) yb[i * 10 + y.data[i]] = w;
+    this.last = null;
+  }
+
+  private load(p: Record_): void {
+    if (p === this.last) return;
+    for (const k in this.shapes) this.tape.set(k, p[k].data);
+  }
+
+  valueAndGrad = (p: Record_): [number, Record_] => {
+    this.load(p);
+    const v = this.tape.valueAndGrad();
+    this.last = p;
+    const g: Record_ = {};
+    for (const k in this.shapes) g[k] = new Tensor(this.tape.grad(k), this.shapes[k]);
+    return [v, g];
+  };
+
+  hvp = (p: Record_, v: Record_): Record_ => {
+    if (p !== this.last) this.valueAndGrad(p);
+    for (const k in this.shapes) this.tape.set(`v:${k}`, v[k].data);
+    this.tape.hvp();
+    const out: Record_ = {};
+    for (const k in this.shapes) out[k] = new Tensor(this.tape.hv(k), this.shapes[k]);
+    return out;
+  };
+}
+
+/** How digits-mlp gets its gradients: the compiled tape (headline) or the eager autodiff. */
+export type MlpOracle = "tape" | "autodiff";
+
 /**
  * `digits-mlp`: Adam lr 1e-3, batch 32 (the last batch of an epoch has 5 rows), 10 epochs over
- * the 1,797 digits (pixels / 16), weights and batch order seeded with 0.
+ * the 1,797 digits (pixels / 16), weights and batch order seeded with 0. The time includes
+ * compiling the tape.
  */
-export function digitsMlp({ epochs = 10 } = {}): BenchRecord {
+export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): BenchRecord {
   const { X, y } = loadDigits({ scale: true });
+  const started = performance.now();
   let params: Record_ = digitsModel.init(new Rng(0));
   const opt = adam({ alpha: 1e-3 });
   let state = opt.init(params);
-  const batches = minibatches(X, y, { batchSize: 32, seed: 0 });
+  const batches = minibatches(X, y, { batchSize: BATCH, seed: 0 });
   let batch = { X, y };
-  const loss = (p: Record_) => digitsModel.loss(p, batch.X, batch.y);
+  const tape = oracle === "tape" ? new DigitsOracle(params) : null;
+  const loss = tape ?? ((p: Record_) => digitsModel.loss(p, batch.X, batch.y));
   let steps = 0;
-  const started = performance.now();
   for (let e = 0; e < epochs; e++) {
     for (const b of batches) {
-      batch = b;
+      if (tape) tape.setBatch(b.X, b.y);
+      else batch = b;
       ({ params, state } = optimStep(opt, loss, params, state));
       steps++;
     }
   }
   const seconds = (performance.now() - started) / 1000;
   const acc = digitsModel.accuracy!(params, X, y);
-  return record("digits-mlp", seconds, steps, {
+  return record(oracle === "tape" ? "digits-mlp" : "digits-mlp-autodiff", seconds, steps, {
+    gradient: oracle === "tape" ? "compiled tape" : "autodiff",
     train_accuracy: acc,
     peak_rss_mb: peakRssMb(),
   });
@@ -228,16 +311,26 @@ export function doubleBackward<P extends Record_>(
  * product by double backward, update) over one Adam step, on the digits-mlp network and its first
  * batch of 32. 20 alternating warm-up steps, then `reps` of each.
  */
-export function adahessianStep({ reps = 300 } = {}): BenchRecord {
+export function adahessianStep(
+  { reps = 300, oracle = "tape" as MlpOracle } = {},
+): BenchRecord {
   const { X, y } = loadDigits({ scale: true });
-  const Xb = new Tensor(X.data.slice(0, 32 * 64), [32, 64]);
-  const yb = new Tensor(y.data.slice(0, 32), [32]);
+  const Xb = new Tensor(X.data.slice(0, BATCH * 64), [BATCH, 64]);
+  const yb = new Tensor(y.data.slice(0, BATCH), [BATCH]);
   const loss = (p: Record_) => digitsModel.loss(p, Xb, yb);
   const start = digitsModel.init(new Rng(0));
   const optA = adam({ alpha: 1e-3 }), optH = adahessian({ alpha: 0.15, seed: 0 });
   let pA: Record_ = start, sA = optA.init(start);
   let pH: Record_ = start, sH = optH.init(start);
-  const fA = loss, fH = doubleBackward(loss);
+  let fA: Differentiable<Record_> | typeof loss = loss, fH: Differentiable<Record_>;
+  if (oracle === "tape") {
+    // one tape serves both: Adam runs its value-and-gradient part, AdaHessian all of it
+    const h = new DigitsOracle(start, { hvp: true });
+    h.setBatch(Xb, yb);
+    fA = fH = h;
+  } else {
+    fH = doubleBackward(loss);
+  }
   const stepA = () => ({ params: pA, state: sA } = optimStep(optA, fA, pA, sA));
   const stepH = () => ({ params: pH, state: sH } = optimStep(optH, fH, pH, sH));
   for (let i = 0; i < 20; i++) {
@@ -251,7 +344,9 @@ export function adahessianStep({ reps = 300 } = {}): BenchRecord {
   for (let i = 0; i < reps; i++) stepH();
   const adaS = (performance.now() - t0) / 1000 / reps;
   const finite = noGrad(() => Object.values(pH).every((t) => t.data.every(Number.isFinite)));
-  return record("adahessian-step", (adamS + adaS) * reps, 2 * reps, {
+  const workload = oracle === "tape" ? "adahessian-step" : "adahessian-step-autodiff";
+  return record(workload, (adamS + adaS) * reps, 2 * reps, {
+    gradient: oracle === "tape" ? "compiled tape" : "autodiff",
     per_step_us: adaS * 1e6,
     adam_step_us: adamS * 1e6,
     adahessian_step_us: adaS * 1e6,

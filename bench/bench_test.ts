@@ -1,0 +1,168 @@
+// Correctness of the benchmark's fast paths and of its output format (never timing: the speed
+// targets are read off `deno task bench --peers`).
+
+import assert from "node:assert/strict";
+import { hvp, Tensor, valueAndGrad } from "../lib/autodiff/mod.ts";
+import { loadDigits } from "../lib/data/mod.ts";
+import { beale } from "../lib/functions/beale.ts";
+import { type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
+import { Rng } from "../lib/random.ts";
+import { parseArgs, WORKLOADS } from "./main.ts";
+import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
+import { compileTape } from "./tape.ts";
+import {
+  adahessianStep,
+  bealeOracle,
+  bealeRace,
+  type BenchRecord,
+  digitsLoss,
+  digitsMlp,
+  digitsModel,
+  DigitsOracle,
+  raceOptimizers,
+  runRace,
+} from "./workloads.ts";
+
+type Rec = Record<string, Tensor>;
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+Deno.test("runRace() with the compiled gradient matches runOptimizer() on beale.f to 1e-12", () => {
+  const steps = 300;
+  const fast = runRace(steps, "compiled");
+  for (const [name, opt] of raceOptimizers()) {
+    const run = runOptimizer(opt, beale.f, beale.start.slice(), steps);
+    const last = run.params[steps] as number[];
+    assert.ok(maxDiff(fast.final[name], last) <= 1e-12, name);
+    if (opt.lookahead) {
+      const ahead = opt.lookahead(last, run.states[steps - 1]);
+      assert.ok(maxDiff(fast.lookahead[name], ahead) <= 1e-12, `${name} lookahead`);
+    }
+  }
+});
+
+Deno.test("bealeOracle() gives the same value and gradient three ways", () => {
+  const compiled = bealeOracle("compiled") as Differentiable<number[]>;
+  const analytic = bealeOracle("analytic") as Differentiable<number[]>;
+  for (const p of [[1, 1.5], [3, 0.5], [-2.5, 4], [0.3, -1.2]]) {
+    const [v, g] = valueAndGrad(beale.f)(p);
+    const [vc, gc] = compiled.valueAndGrad(p), [va, ga] = analytic.valueAndGrad(p);
+    assert.equal(vc, v.valueOf());
+    assert.deepEqual(gc, g);
+    const scale = 1 + Math.abs(v.valueOf());
+    assert.ok(Math.abs(va - v.valueOf()) <= 1e-12 * scale);
+    assert.ok(maxDiff(ga, g) <= 1e-12 * scale * 10);
+  }
+});
+
+Deno.test("bealeRace() prints one JSON line with the required fields", () => {
+  const r = bealeRace({ steps: 20 });
+  const line = JSON.stringify(r);
+  assert.ok(!line.includes("\n"));
+  const back = parseRecords(`noise\n${line}\n`)[0];
+  assert.equal(back.workload, "beale-race");
+  assert.equal(back.impl, "course");
+  assert.equal(back.steps, 160);
+  for (const k of ["seconds", "per_step_us"]) assert.equal(typeof back[k], "number");
+  assert.deepEqual(Object.keys(back.final as object).length, 8);
+  assert.ok(Math.abs(back.per_step_us - (back.seconds / back.steps) * 1e6) < 1e-6);
+});
+
+function digitsBatch(rows: number) {
+  const { X, y } = loadDigits({ scale: true });
+  return {
+    X: new Tensor(X.data.slice(100 * 64, (100 + rows) * 64), [rows, 64]),
+    y: new Tensor(y.data.slice(100, 100 + rows), [rows]),
+  };
+}
+
+Deno.test("compileTape() gives the library's loss, gradient and hvp on the digits MLP to 1e-12", () => {
+  const p = digitsModel.init(new Rng(3));
+  const { X, y } = digitsBatch(32);
+  const Y = new Tensor(new Float64Array(320), [32, 10]);
+  for (let i = 0; i < 32; i++) Y.data[i * 10 + y.data[i]] = 1;
+  const tape = compileTape(digitsLoss, { ...p, X, Y }, Object.keys(p), { hvp: true });
+  const loss = (q: Rec) => digitsModel.loss(q, X, y);
+  const [v, g] = valueAndGrad(loss)(p);
+  assert.ok(Math.abs(tape.valueAndGrad() - v.valueOf()) <= 1e-12);
+  const rng = new Rng(4);
+  const dir: Rec = {};
+  for (const k of Object.keys(p)) {
+    dir[k] = new Tensor(p[k].data.map(() => rng.uniform() - 0.5), p[k].shape);
+    tape.set(`v:${k}`, dir[k].data);
+  }
+  tape.hvp();
+  const h = hvp(loss)(p, dir);
+  for (const k of Object.keys(p)) {
+    assert.ok(maxDiff(tape.grad(k), g[k].data) <= 1e-12, `grad ${k}`);
+    assert.ok(maxDiff(tape.hv(k), h[k].data) <= 1e-12, `hvp ${k}`);
+  }
+});
+
+Deno.test("DigitsOracle pads a short batch without changing the loss or the gradient", () => {
+  const p = digitsModel.init(new Rng(5));
+  const { X, y } = digitsBatch(5);
+  const o = new DigitsOracle(p);
+  o.setBatch(X, y);
+  const [v, g] = o.valueAndGrad(p);
+  const [v2, g2] = valueAndGrad((q: Rec) => digitsModel.loss(q, X, y))(p);
+  assert.ok(Math.abs(v - (v2 as unknown as number)) <= 1e-12);
+  for (const k of Object.keys(p)) assert.ok(maxDiff(g[k].data, g2[k].data) <= 1e-12, k);
+});
+
+Deno.test("digitsMlp() with the tape trains like the eager autodiff (one epoch)", () => {
+  const a = digitsMlp({ epochs: 1 }), b = digitsMlp({ epochs: 1, oracle: "autodiff" });
+  assert.equal(a.steps, 57);
+  assert.ok(Math.abs((a.train_accuracy as number) - (b.train_accuracy as number)) <= 1 / 1797);
+  assert.ok((a.peak_rss_mb as number) > 0);
+});
+
+Deno.test("adahessianStep() reports a ratio and stays finite", () => {
+  const r = adahessianStep({ reps: 3 });
+  assert.equal(r.finite, true);
+  assert.ok((r.ratio as number) > 0);
+  assert.equal(r.per_step_us, r.adahessian_step_us);
+});
+
+const torchRace = (course: BenchRecord): BenchRecord => ({
+  ...course,
+  impl: "torch",
+  final: { ...(course.final as object), nesterov: (course.lookahead as Rec).nesterov },
+});
+
+Deno.test("compare() uses Nesterov's look-ahead point and prints PASS/FAIL per check", () => {
+  const course = bealeRace({ steps: 50 });
+  const torch = torchRace(course);
+  const diffs = raceDifferences(course, torch);
+  assert.equal(Math.max(...Object.values(diffs)), 0);
+  const mlpC = { workload: "digits-mlp", impl: "course", seconds: 1, steps: 10, per_step_us: 1e5 };
+  const mlpT = { ...mlpC, impl: "torch", per_step_us: 2e5 };
+  const { table, checks } = compare(
+    [course, { ...mlpC, train_accuracy: 0.97, peak_rss_mb: 100 } as BenchRecord],
+    [torch, { ...mlpT, train_accuracy: 0.95, peak_rss_mb: 300 } as BenchRecord],
+  );
+  const byName = Object.fromEntries(checks.map((c) => [c.name, c.pass]));
+  assert.equal(byName["beale-race nesterov final point agrees with torch to 1e-8"], true);
+  assert.equal(byName["digits-mlp course training accuracy ≥ 0.96"], true);
+  assert.equal(byName["digits-mlp torch training accuracy ≥ 0.96"], false);
+  assert.equal(byName["target: digits-mlp no slower than torch (one thread)"], true);
+  assert.match(formatTable(table), /digits-mlp\s+µs per step\s+1\.00e\+5|digits-mlp\s+µs per step/);
+  const moved = { ...torch, final: { ...(torch.final as object), sgd: [0, 0] } } as BenchRecord;
+  assert.equal(raceDifferences(course, moved).sgd > 1e-8, true);
+});
+
+Deno.test("parseArgs() reads --peers, --no-build and workload names, and rejects the rest", () => {
+  assert.deepEqual(parseArgs(["--peers", "--no-build"]), {
+    peers: true,
+    workloads: Object.keys(WORKLOADS).filter((w) =>
+      w !== "course-build" && !w.endsWith("-autodiff")
+    ),
+  });
+  assert.deepEqual(parseArgs(["digits-mlp"]).workloads, ["digits-mlp"]);
+  assert.throws(() => parseArgs(["--fast"]), /unknown argument: --fast/);
+});
