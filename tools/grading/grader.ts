@@ -1,0 +1,205 @@
+/**
+ * Grades a folder of submissions (one folder per student, holding their .ipynb files) against the
+ * instructor's source notebooks: restore, execute in the sandbox, score, write `grades.csv` and
+ * the feedback pages. Submissions are read once into memory and never written; their SHA-256 is
+ * checked again at the end.
+ *
+ * @module
+ */
+
+import { basename, join } from "node:path";
+import { NOTEBOOKS_DIR, pool } from "../course.ts";
+import type { Notebook } from "../exercises.ts";
+import {
+  assemble,
+  gradedCells,
+  InvalidSubmission,
+  parseSubmission,
+  sha256Hex,
+} from "./assemble.ts";
+import { feedbackPage, type NotebookGrade, rows, toCsv } from "./report.ts";
+import { runSandboxed, sandboxAvailable } from "./sandbox.ts";
+import { score } from "./score.ts";
+
+/** Options of {@link gradeAll}. */
+export interface GradeOptions {
+  /** Folder of the instructor's notebooks (default: the course's notebooks/). */
+  source?: string;
+  /** Output folder (grades.csv, feedback/). */
+  out: string;
+  /** Parallel notebook executions (default 1). */
+  jobs?: number;
+  /** Per-cell timeout in seconds (default 30). */
+  timeout?: number;
+  /** Memory limit per process in MiB (default 3072). */
+  memoryMb?: number;
+  /** Progress lines go here (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** A source notebook with exercises. */
+export interface SourceNotebook {
+  name: string;
+  notebook: Notebook;
+  graded: { gradeId: string; points: number; index: number }[];
+}
+
+/** The source notebooks that have graded cells, by file name. */
+export function loadSources(dir: string): SourceNotebook[] {
+  return [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+    .map((e) => e.name)
+    .sort()
+    .flatMap((name) => {
+      const notebook = JSON.parse(Deno.readTextFileSync(join(dir, name))) as Notebook;
+      const graded = gradedCells(notebook);
+      return graded.length ? [{ name, notebook, graded }] : [];
+    });
+}
+
+interface Job {
+  student: string;
+  source: SourceNotebook;
+  path?: string;
+}
+
+/** The result of a grading run. */
+export interface GradeRun {
+  grades: NotebookGrade[];
+  csv: string;
+  /** Submissions whose bytes changed during grading (must be empty). */
+  modified: string[];
+  seconds: number;
+}
+
+function sanitizeName(s: string): string {
+  return s.replace(/[^\w.@-]+/g, "_").replace(/^\.+/, "_") || "_";
+}
+
+async function gradeOne(
+  job: Job,
+  bytes: Uint8Array | undefined,
+  opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">>,
+): Promise<NotebookGrade> {
+  const { student, source } = job;
+  const base = { student, notebook: source.name, notices: [] };
+  const zero = (status: "missing" | "invalid", message: string): NotebookGrade => ({
+    ...base,
+    problem: message,
+    results: source.graded.map((g) => ({
+      gradeId: g.gradeId,
+      points: 0,
+      maxPoints: g.points,
+      status,
+      message,
+    })),
+  });
+  if (!bytes) return zero("missing", `${source.name} was not submitted`);
+  let submission: Notebook;
+  try {
+    const kernel = (source.notebook.metadata as { kernelspec?: { name?: string } }).kernelspec
+      ?.name ?? "deno";
+    submission = parseSubmission(bytes, kernel);
+  } catch (e) {
+    if (e instanceof InvalidSubmission) return zero("invalid", `not graded: ${e.message}`);
+    throw e;
+  }
+  const { notebook, notices, gradedAt } = assemble(source.notebook, submission);
+  const result = await runSandboxed(JSON.stringify(notebook), source.name, opts);
+  return { ...base, notices, results: score(source.graded, gradedAt, result, opts) };
+}
+
+/** Grades every student folder in `submissions`; writes grades.csv and feedback/ into `out`. */
+export async function gradeAll(submissions: string, options: GradeOptions): Promise<GradeRun> {
+  const started = performance.now();
+  const {
+    source = NOTEBOOKS_DIR,
+    out,
+    jobs = 1,
+    timeout = 30,
+    memoryMb = 3072,
+    log = (l: string) => console.error(l),
+  } = options;
+  const unavailable = await sandboxAvailable();
+  if (unavailable) throw new Error(`cannot grade safely: ${unavailable}`);
+  const sources = loadSources(source);
+  if (sources.length === 0) throw new Error(`no notebook with graded cells in ${source}`);
+  const students = [...Deno.readDirSync(submissions)]
+    .filter((e) => e.isDirectory && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort();
+  // Read every submission once, hashing it; nothing else reads them.
+  const files = new Map<string, { bytes: Uint8Array; hash: string }>();
+  const extra: NotebookGrade[] = [];
+  const jobList: Job[] = [];
+  for (const student of students) {
+    const dir = join(submissions, student);
+    const names = [...Deno.readDirSync(dir)]
+      .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+      .map((e) => e.name)
+      .sort();
+    for (const name of names) {
+      const path = join(dir, name);
+      const bytes = await Deno.readFile(path);
+      files.set(path, { bytes, hash: await sha256Hex(bytes) });
+      if (!sources.some((s) => s.name === name)) {
+        extra.push({
+          student,
+          notebook: name,
+          results: [],
+          notices: [{
+            gradeId: "",
+            kind: "unknown-cell",
+            message: `${name} does not match any course notebook (${
+              sources.map((s) => s.name).join(", ")
+            }); it was not graded`,
+          }],
+        });
+      }
+    }
+    for (const src of sources) {
+      const path = join(dir, src.name);
+      jobList.push({ student, source: src, path: files.has(path) ? path : undefined });
+    }
+  }
+  let done = 0;
+  const grades = await pool(jobList, Math.max(1, jobs), async (job) => {
+    const t0 = performance.now();
+    const g = await gradeOne(job, job.path ? files.get(job.path)!.bytes : undefined, {
+      timeout,
+      memoryMb,
+    });
+    done++;
+    const got = g.results.reduce((s, r) => s + r.points, 0);
+    const max = g.results.reduce((s, r) => s + r.maxPoints, 0);
+    log(
+      `grade: [${done}/${jobList.length}] ${job.student}/${job.source.name}: ${got}/${max} ` +
+        `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    return g;
+  });
+  // Unknown notebooks are listed after the graded ones of the same student.
+  const all: NotebookGrade[] = [];
+  for (const student of students) {
+    all.push(...grades.filter((g) => g.student === student));
+    all.push(...extra.filter((g) => g.student === student));
+  }
+  const csv = toCsv(all.flatMap(rows));
+  await Deno.mkdir(join(out, "feedback"), { recursive: true });
+  await Deno.writeTextFile(join(out, "grades.csv"), csv);
+  for (const student of students) {
+    await Deno.writeTextFile(
+      join(out, "feedback", `${sanitizeName(student)}.html`),
+      feedbackPage(student, all.filter((g) => g.student === student)),
+    );
+  }
+  const modified: string[] = [];
+  for (const [path, { hash }] of files) {
+    const now = await Deno.readFile(path).then(sha256Hex).catch(() => "gone");
+    if (now !== hash) modified.push(path);
+  }
+  if (modified.length) {
+    log(`grade: WARNING: submissions changed during grading: ${modified.map((p) => basename(p))}`);
+  }
+  return { grades: all, csv, modified, seconds: (performance.now() - started) / 1000 };
+}

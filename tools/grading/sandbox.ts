@@ -1,0 +1,333 @@
+/**
+ * The grading sandbox: executes one notebook (the executor, Python, and the Deno kernel together)
+ * inside bubblewrap (`/usr/bin/bwrap`), so that student code, which the Deno kernel always runs
+ * with every permission, cannot reach the network, the host's files or the grades.
+ *
+ * What the sandbox sees:
+ * - new user, PID, network, IPC, UTS and cgroup namespaces (`--unshare-all`); the network namespace
+ *   has only a loopback interface (the executor talks to the kernel over it); all capabilities
+ *   dropped; no further user namespaces (`--disable-userns`); killed with the grader
+ *   (`--die-with-parent`); a new session (no terminal injection);
+ * - read-only: `/usr` (and `/bin`, `/lib`… as links into it), a handful of files from `/etc`, the
+ *   Python the venv was made from, the Deno cache, and from the project only `lib/`, `data/`,
+ *   `node_modules/`, `deno.json`, `deno.lock`, `.venv/`, the kernelspec and the two executor
+ *   scripts;
+ * - writable: a size-limited tmpfs at `/tmp` and one at `<project>/notebooks` (the working
+ *   folder), both thrown away at the end; the one notebook to run is bound read-only into the
+ *   latter. Nothing the student's code writes reaches the host.
+ * - limits: `RLIMIT_DATA` (memory) per process, V8's old-space limit, `RLIMIT_FSIZE`, no core
+ *   dumps, and a wall-clock limit for the whole run on top of the executor's per-cell timeout.
+ *
+ * Results come back on the executor's stdout framed by a random token written on its stdin (see
+ * tools/grading/sandbox_exec.py), so nothing the student's code prints can pass for a result.
+ *
+ * @module
+ */
+
+import { dirname, join } from "node:path";
+import { JUPYTER_DIR, PYTHON, ROOT, VENV } from "../setup.ts";
+import type { ExecutionReport } from "../course.ts";
+import type { Notebook } from "../exercises.ts";
+
+/** The bubblewrap binary. */
+export const BWRAP = "/usr/bin/bwrap";
+/** The Python script run inside the sandbox. */
+export const SANDBOX_EXEC: string = join(ROOT, "tools", "grading", "sandbox_exec.py");
+
+/** Limits for one sandboxed run. */
+export interface SandboxLimits {
+  /** Per-cell timeout in seconds (default 30). */
+  timeout?: number;
+  /** Memory per process in MiB (RLIMIT_DATA; default 3072). V8's heap gets a quarter of it. */
+  memoryMb?: number;
+  /** Wall-clock limit for the whole run in seconds (default: timeout × (code cells + 2) + 60). */
+  wallSeconds?: number;
+}
+
+/** What a sandboxed execution returns. */
+export interface SandboxResult {
+  /** The executor's report, plus which cells started and finished. */
+  report: ExecutionReport & {
+    started?: number[];
+    finished?: number[];
+    executor_error?: string;
+    memory_exhausted?: boolean;
+  };
+  /** The executed notebook (absent when the executor could not run it). */
+  notebook?: Notebook;
+  /** Set when the sandbox itself failed or was killed (wall-clock limit). */
+  failure?: string;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder of the Python installation the venv was made from (read from pyvenv.cfg). */
+function pythonHome(): string | undefined {
+  try {
+    const cfg = Deno.readTextFileSync(join(VENV, "pyvenv.cfg"));
+    const home = cfg.match(/^home\s*=\s*(.+)$/m)?.[1].trim();
+    return home ? dirname(home) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function denoDir(): string | undefined {
+  const explicit = Deno.env.get("DENO_DIR");
+  if (explicit) return explicit;
+  const home = Deno.env.get("HOME");
+  return home ? join(home, ".cache", "deno") : undefined;
+}
+
+const ETC_FILES = [
+  "/etc/passwd",
+  "/etc/group",
+  "/etc/hosts",
+  "/etc/nsswitch.conf",
+  "/etc/localtime",
+  "/etc/ld.so.cache",
+  "/etc/ld.so.conf",
+  "/etc/ld.so.conf.d",
+  "/etc/ssl",
+  "/etc/ca-certificates",
+  "/etc/mime.types",
+];
+
+/** Where the notebook sits inside the sandbox: the course's notebooks folder, so `../lib` resolves. */
+export const SANDBOX_NOTEBOOKS: string = join(ROOT, "notebooks");
+
+/**
+ * The bwrap argument list that runs `command` with `notebookHost` visible (read-only) as
+ * `<project>/notebooks/<name>`. Exposed for the tests, which run shell probes in the same sandbox.
+ */
+export function sandboxArgs(
+  command: string[],
+  { notebookHost, name, memoryMb = 3072 }: {
+    notebookHost?: string;
+    name?: string;
+    memoryMb?: number;
+  } = {},
+): string[] {
+  const args = [
+    "--unshare-all",
+    "--unshare-user",
+    "--disable-userns",
+    "--cap-drop",
+    "ALL",
+    "--die-with-parent",
+    "--new-session",
+    "--ro-bind",
+    "/usr",
+    "/usr",
+  ];
+  for (const dir of ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]) {
+    let target: string | undefined;
+    try {
+      target = Deno.readLinkSync(`/${dir}`);
+    } catch {
+      target = undefined;
+    }
+    if (target) args.push("--symlink", target, `/${dir}`);
+    else if (exists(`/${dir}`)) args.push("--ro-bind", `/${dir}`, `/${dir}`);
+  }
+  for (const f of ETC_FILES) args.push("--ro-bind-try", f, f);
+  args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--size", String(256 * 2 ** 20), "--tmpfs", "/tmp");
+  args.push("--dir", "/tmp/home");
+  const py = pythonHome();
+  if (py && !py.startsWith("/usr/")) args.push("--ro-bind", py, py);
+  const denoBin = dirname(Deno.execPath());
+  if (!denoBin.startsWith("/usr/")) args.push("--ro-bind", denoBin, denoBin);
+  const cache = denoDir();
+  if (cache && exists(cache)) args.push("--ro-bind", cache, cache);
+  for (
+    const p of [
+      "lib",
+      "data",
+      "node_modules",
+      "deno.json",
+      "deno.lock",
+      ".venv",
+      ".jupyter/kernels",
+      "tools/execute_notebook.py",
+      "tools/grading/sandbox_exec.py",
+    ]
+  ) {
+    const path = join(ROOT, p);
+    if (exists(path)) args.push("--ro-bind", path, path);
+  }
+  args.push("--size", String(256 * 2 ** 20), "--tmpfs", SANDBOX_NOTEBOOKS);
+  if (notebookHost && name) {
+    args.push("--ro-bind", notebookHost, join(SANDBOX_NOTEBOOKS, name));
+  }
+  args.push("--remount-ro", "/");
+  args.push("--chdir", SANDBOX_NOTEBOOKS);
+  args.push("--clearenv");
+  const env: Record<string, string> = {
+    HOME: "/tmp/home",
+    PATH: `${join(VENV, "bin")}:/usr/local/bin:/usr/bin:/bin`,
+    LANG: "C.UTF-8",
+    NO_COLOR: "1",
+    JUPYTER_PATH: JUPYTER_DIR,
+    JUPYTER_DATA_DIR: "/tmp/jupyter/data",
+    JUPYTER_CONFIG_DIR: "/tmp/jupyter/config",
+    JUPYTER_RUNTIME_DIR: "/tmp/jupyter/runtime",
+    JUPYTER_PLATFORM_DIRS: "1",
+    PYDEVD_DISABLE_FILE_VALIDATION: "1",
+    DENO_V8_FLAGS: `--max-old-space-size=${heapMb(memoryMb)}`,
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+  };
+  if (cache) env.DENO_DIR = cache;
+  for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
+  args.push("--", ...command);
+  return args;
+}
+
+/** V8's old-space limit for a memory limit: a quarter of it (the kernel needs the rest). */
+export function heapMb(memoryMb: number): number {
+  return Math.max(256, Math.floor(memoryMb / 4));
+}
+
+/** Resource limits put on the sandbox (inherited by every process in it) with prlimit. */
+function prlimitArgs(memoryMb: number): string[] {
+  return [
+    `--data=${memoryMb * 2 ** 20}`,
+    `--fsize=${256 * 2 ** 20}`,
+    "--core=0",
+  ];
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return "result-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const MAX_OUTPUT = 64 * 2 ** 20;
+
+/**
+ * Executes a notebook (given as its JSON text) in the sandbox and returns the executed notebook and
+ * report. Never throws for anything the notebook does.
+ */
+export async function runSandboxed(
+  notebookText: string,
+  name: string,
+  { timeout = 30, memoryMb = 3072, wallSeconds }: SandboxLimits = {},
+): Promise<SandboxResult> {
+  const dir = await Deno.makeTempDir({ prefix: "grade-nb-" });
+  try {
+    const host = join(dir, name);
+    await Deno.writeTextFile(host, notebookText);
+    await Deno.chmod(host, 0o444);
+    let codeCells = 10;
+    try {
+      codeCells = (JSON.parse(notebookText) as Notebook).cells.filter((c) =>
+        c.cell_type === "code"
+      ).length;
+    } catch { /* the executor reports it */ }
+    const wall = wallSeconds ?? timeout * (codeCells + 2) + 60;
+    const command = [
+      PYTHON,
+      SANDBOX_EXEC,
+      join(SANDBOX_NOTEBOOKS, name),
+      "--timeout",
+      String(timeout),
+    ];
+    const child = new Deno.Command("prlimit", {
+      args: [
+        ...prlimitArgs(memoryMb),
+        BWRAP,
+        ...sandboxArgs(command, { notebookHost: host, name, memoryMb }),
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const token = randomToken();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(token + "\n")).catch(() => {});
+    await writer.close().catch(() => {});
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, wall * 1000);
+    const [stdout, stderr] = await Promise.all([
+      readCapped(child.stdout, MAX_OUTPUT),
+      readCapped(child.stderr, 64 * 1024),
+    ]);
+    const status = await child.status;
+    clearTimeout(timer);
+    if (killed) {
+      return {
+        report: { notebook: name, ok: false },
+        failure: `grading stopped after ${wall} s (the wall-clock limit for the whole notebook)`,
+      };
+    }
+    const text = new TextDecoder().decode(stdout);
+    const marker = `\n${token}\n`;
+    const start = text.indexOf(marker);
+    const end = start < 0 ? -1 : text.indexOf(marker, start + marker.length);
+    if (start < 0 || end < 0) {
+      const err = new TextDecoder().decode(stderr).trim().split("\n").slice(-5).join(" | ");
+      return {
+        report: { notebook: name, ok: false },
+        failure: `the sandbox returned no result (exit status ${status.code}${
+          err ? `: ${err}` : ""
+        })`,
+      };
+    }
+    const parsed = JSON.parse(text.slice(start + marker.length, end)) as {
+      report: SandboxResult["report"];
+      notebook?: Notebook;
+    };
+    return { report: parsed.report, notebook: parsed.notebook };
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    if (size < cap) {
+      chunks.push(chunk.subarray(0, cap - size));
+      size += Math.min(chunk.length, cap - size);
+    }
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** True when bubblewrap is installed and can create its namespaces here. */
+export async function sandboxAvailable(): Promise<string | null> {
+  if (!exists(BWRAP)) {
+    return `bubblewrap is not installed (${BWRAP}): install it with \`apt-get install -y bubblewrap\``;
+  }
+  const out = await new Deno.Command(BWRAP, {
+    args: sandboxArgs(["/usr/bin/true"]),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    return `bubblewrap cannot create its sandbox here: ${
+      new TextDecoder().decode(out.stderr).trim()
+    }`;
+  }
+  return null;
+}
