@@ -70,6 +70,10 @@ export interface BuildOptions {
   pdf?: boolean;
   /** Where to write the handouts (default {@link HANDOUTS_DIR}). */
   outDir?: string;
+  /** Where the notebooks are (default notebooks/). */
+  notebooksDir?: string;
+  /** Where executed notebooks and reports go (default build/). */
+  buildDir?: string;
 }
 
 interface Source {
@@ -183,10 +187,10 @@ export async function printPdfs(htmlFiles: string[]): Promise<string[]> {
 /** Builds the notebooks (all, or those whose stem is listed). */
 export async function build(
   only: string[] = [],
-  { pdf = false, outDir = HANDOUTS_DIR }: BuildOptions = {},
+  { pdf = false, outDir = HANDOUTS_DIR, notebooksDir, buildDir = BUILD_DIR }: BuildOptions = {},
 ): Promise<BuildResult> {
   await setup();
-  const sources: Source[] = listNotebooks().map((path) => ({
+  const sources: Source[] = listNotebooks(notebooksDir).map((path) => ({
     path,
     stem: stem(path),
     notebook: readNotebook(path),
@@ -194,22 +198,25 @@ export async function build(
   const selected = sources.filter((s) => only.length === 0 || only.includes(s.stem));
   if (selected.length === 0) throw new Error(`No notebook matches ${only.join(", ")}`);
   for (const dir of ["executed", "reports"]) {
-    await Deno.mkdir(join(BUILD_DIR, dir), { recursive: true });
+    await Deno.mkdir(join(buildDir, dir), { recursive: true });
   }
   for (const edition of EDITIONS) await Deno.mkdir(join(outDir, edition), { recursive: true });
   await removeStale(sources, outDir);
   const started = performance.now();
   const results = await pool(selected, 2, async (source) => {
-    const executed = join(BUILD_DIR, "executed", `${source.stem}.ipynb`);
+    const executed = join(buildDir, "executed", `${source.stem}.ipynb`);
     await Deno.remove(executed).catch(() => {});
     const report = await executeNotebook(source.path, { out: executed });
     const { stderr: _stderr, code: _code, ...clean } = report;
     await Deno.writeTextFile(
-      join(BUILD_DIR, "reports", `${source.stem}.json`),
+      join(buildDir, "reports", `${source.stem}.json`),
       JSON.stringify(clean, null, 1) + "\n",
     );
     let handout: HandoutInfo | undefined;
     let renderError: string | undefined;
+    for (const edition of EDITIONS) {
+      await Deno.remove(join(outDir, edition, `${source.stem}.html`)).catch(() => {});
+    }
     if (existsSync(executed)) {
       try {
         handout = await writeHandouts(readNotebook(executed), source, sources, outDir);
