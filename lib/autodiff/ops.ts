@@ -18,13 +18,24 @@ import { checkShape, engine, type Node, Tensor, type TensorLike } from "./tensor
 // Graph recording and shape helpers
 // ---------------------------------------------------------------------------------------------
 
-/** A number becomes a scalar (shape `[]`) constant tensor. */
+const constants = new Map<number, Tensor>();
+
+/**
+ * A number becomes a scalar (shape `[]`) constant tensor. Constants are shared (tensors are never
+ * written to), so the 2 in `x.mul(2)` is made once, not at every call.
+ */
 function asT(x: TensorLike): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== "number") {
     throw new TypeError(`Expected a Tensor or a number, got ${x === null ? "null" : typeof x}`);
   }
-  return new Tensor(scalarData(x), []);
+  let t = constants.get(x);
+  if (t === undefined) {
+    if (constants.size >= 1024) constants.clear();
+    t = new Tensor(scalarData(x), []);
+    constants.set(x, t);
+  }
+  return t;
 }
 
 /** Whether an op on these inputs must be recorded in the graph. */
