@@ -94,7 +94,7 @@ export function adamFamily(
       const [theta1, s1, r1, m1] = leafwise(
         params,
         [grads, state.s, state.r, state.rMax ?? params],
-        4,
+        amsgrad ? 4 : 3,
         ([theta, g, s, r, m], [th1, sn, rn, mn]) => {
           for (let i = 0; i < theta.length; i++) {
             const th = decoupled ? theta[i] * shrink : theta[i];

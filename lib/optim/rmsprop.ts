@@ -84,7 +84,7 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {
       const [theta1, r1, s1, b1] = leafwise(
         params,
         [grads, state.r, s0, b0],
-        4,
+        useMomentum ? 4 : centered ? 3 : 2, // only the buffers this variant keeps
         ([theta, g, r, s, b], [th1, rn, sn, bn]) => {
           for (let i = 0; i < theta.length; i++) {
             const gi = g[i] + lambda * theta[i];

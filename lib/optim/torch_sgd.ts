@@ -72,18 +72,24 @@ export function torchSgd(options: TorchSgdOptions = {}): Optimizer<TorchSgdState
     step(params, grads, state) {
       const a = lr(state.t);
       const first = state.t === 0;
-      const [theta1, b1] = leafwise(params, [grads, state.b], 2, ([theta, g, b], [th1, bn]) => {
-        for (let i = 0; i < theta.length; i++) {
-          const gi = g[i] + lambda * theta[i];
-          let d = gi;
-          if (momentum !== 0) {
-            bn[i] = first ? gi : b[i] * momentum + (1 - dampening) * gi;
-            d = nesterov ? gi + momentum * bn[i] : bn[i];
+      const outputs = momentum !== 0 ? 2 : 1; // plain SGD keeps its (zero) buffer unchanged
+      const [theta1, b1] = leafwise(
+        params,
+        [grads, state.b],
+        outputs,
+        ([theta, g, b], [th1, bn]) => {
+          for (let i = 0; i < theta.length; i++) {
+            const gi = g[i] + lambda * theta[i];
+            let d = gi;
+            if (momentum !== 0) {
+              bn[i] = first ? gi : b[i] * momentum + (1 - dampening) * gi;
+              d = nesterov ? gi + momentum * bn[i] : bn[i];
+            }
+            th1[i] = theta[i] + -a * d;
           }
-          th1[i] = theta[i] + -a * d;
-        }
-      });
-      return { params: theta1, state: { t: state.t + 1, b: b1 } };
+        },
+      );
+      return { params: theta1, state: { t: state.t + 1, b: b1 ?? state.b } };
     },
   };
 }

@@ -104,7 +104,19 @@ export function build<P extends Params>(like: P, ls: readonly Leaf[]): P {
 export function emptyLeaf(leaf: Leaf): Leaf {
   // Small typed arrays come from the autodiff's slabs: `new Float64Array` costs ~1 µs here.
   if (leaf instanceof Float64Array) return alloc(leaf.length);
-  return new Array<number>(leaf.length).fill(0);
+  return zeroArray(leaf.length);
+}
+
+// Zero arrays are copied from per-length templates whose elements are already stored as doubles:
+// `new Array(n).fill(0)` holds small integers, and the first non-integer written into it makes V8
+// reallocate the whole backing store.
+const templates: number[][] = [];
+
+function zeroArray(n: number): number[] {
+  if (n > 256) return new Array<number>(n).fill(0);
+  let t = templates[n];
+  if (t === undefined) t = templates[n] = new Array<number>(n).fill(0.5).fill(0);
+  return t.slice();
 }
 
 /**
@@ -200,7 +212,14 @@ export function leafwise<P extends Params>(
   if (Array.isArray(params) || params instanceof Tensor) {
     const p = Array.isArray(params) ? params : (params as Tensor).data;
     const ins: Leaf[] = [p];
-    for (let j = 0; j < inputs.length; j++) ins.push(leaves(inputs[j], params)[0]);
+    for (let j = 0; j < inputs.length; j++) {
+      const x = inputs[j];
+      const leaf = Array.isArray(x) ? x : x instanceof Tensor ? x.data : null;
+      if (leaf === null || leaf.length !== p.length || Array.isArray(x) !== Array.isArray(params)) {
+        mismatch(x, params);
+      }
+      ins.push(leaf);
+    }
     const outs: Leaf[] = [];
     for (let j = 0; j < outputs; j++) outs.push(emptyLeaf(p));
     kernel(ins, outs, 0);
