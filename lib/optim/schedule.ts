@@ -19,7 +19,8 @@ export type Schedule = (t: number) => number;
 export type LearningRate = number | Schedule;
 
 /**
- * Turns a learning rate (number or schedule) into a schedule, checking a number is > 0.
+ * Turns a learning rate (number or schedule) into a schedule, checking a number is > 0 and a
+ * schedule's values are ≥ 0 and finite when they are used.
  *
  * @example A number becomes a constant schedule
  * ```ts
@@ -28,7 +29,17 @@ export type LearningRate = number | Schedule;
  * ```
  */
 export function toSchedule(alpha: LearningRate, name = "alpha"): Schedule {
-  if (typeof alpha === "function") return alpha;
+  if (typeof alpha === "function") {
+    return (t) => {
+      const a = alpha(t);
+      if (!(a >= 0) || a === Infinity) {
+        throw new RangeError(
+          `invalid ${name}: the schedule returned ${a} at t = ${t} (expected a number ≥ 0)`,
+        );
+      }
+      return a;
+    };
+  }
   positive(name, alpha);
   return () => alpha;
 }

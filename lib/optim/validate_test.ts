@@ -100,6 +100,16 @@ Deno.test("boolean options reject non-booleans and torchSgd() rejects an impossi
   );
 });
 
+Deno.test("a schedule that returns a bad rate fails at the step that uses it", () => {
+  const opt = sgd({ alpha: (t) => 0.1 - 0.05 * t });
+  let p = [1], s = opt.init(p);
+  for (let i = 0; i < 3; i++) ({ params: p, state: s } = opt.step(p, [1], s));
+  assert.throws(
+    () => opt.step(p, [1], s),
+    /invalid alpha: the schedule returned -0.05\d* at t = 3 \(expected a number ≥ 0\)/,
+  );
+});
+
 Deno.test("adahessian() without a Hessian-vector product says how to get one", () => {
   const opt = adahessian();
   assert.throws(() => opt.step([1], [1], opt.init([1])), /optimStep\(opt, f, \.\.\.\)/);
