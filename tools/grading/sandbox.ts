@@ -109,10 +109,12 @@ export const SANDBOX_NOTEBOOKS: string = join(ROOT, "notebooks");
  */
 export function sandboxArgs(
   command: string[],
-  { notebookHost, name, memoryMb = 3072 }: {
+  { notebookHost, name, memoryMb = 3072, denoJson }: {
     notebookHost?: string;
     name?: string;
     memoryMb?: number;
+    /** A deno.json to show in place of the project's (see {@link sandboxDenoJson}). */
+    denoJson?: string;
   } = {},
 ): string[] {
   const args = [
@@ -161,7 +163,8 @@ export function sandboxArgs(
     ]
   ) {
     const path = join(ROOT, p);
-    if (exists(path)) args.push("--ro-bind", path, path);
+    if (p === "deno.json" && denoJson) args.push("--ro-bind", denoJson, path);
+    else if (exists(path)) args.push("--ro-bind", path, path);
   }
   args.push("--size", String(256 * 2 ** 20), "--tmpfs", SANDBOX_NOTEBOOKS);
   if (notebookHost && name) {
@@ -196,6 +199,24 @@ export function heapMb(memoryMb: number): number {
   return Math.max(256, Math.floor(memoryMb / 4));
 }
 
+/**
+ * The project's deno.json with `"nodeModulesDir": "manual"`: with "auto" the kernel insists on
+ * writing to node_modules/ (read-only in the sandbox) and every npm import fails; "manual" uses
+ * node_modules/ as it is.
+ */
+export function sandboxDenoJson(): string {
+  const text = Deno.readTextFileSync(join(ROOT, "deno.json"));
+  try {
+    const config = JSON.parse(text);
+    if (config.nodeModulesDir === "auto" || config.nodeModulesDir === true) {
+      config.nodeModulesDir = "manual";
+    }
+    return JSON.stringify(config, null, 2) + "\n";
+  } catch {
+    return text;
+  }
+}
+
 /** Resource limits put on the sandbox (inherited by every process in it) with prlimit. */
 function prlimitArgs(memoryMb: number): string[] {
   return [
@@ -226,6 +247,8 @@ export async function runSandboxed(
     const host = join(dir, name);
     await Deno.writeTextFile(host, notebookText);
     await Deno.chmod(host, 0o444);
+    const denoJson = join(dir, "deno.json");
+    await Deno.writeTextFile(denoJson, sandboxDenoJson());
     let codeCells = 10;
     try {
       codeCells = (JSON.parse(notebookText) as Notebook).cells.filter((c) =>
@@ -244,7 +267,7 @@ export async function runSandboxed(
       args: [
         ...prlimitArgs(memoryMb),
         BWRAP,
-        ...sandboxArgs(command, { notebookHost: host, name, memoryMb }),
+        ...sandboxArgs(command, { notebookHost: host, name, memoryMb, denoJson }),
       ],
       stdin: "piped",
       stdout: "piped",
