@@ -307,7 +307,7 @@ export function seriesLegend(fields: readonly string[]): Element {
  *   yScale: "log",
  *   title: "Loss against step",
  * });
- * console.log(fig.label); // "Loss against step: loss against step (log scale). GD: last 0.00745; momentum: last 4.11e-7"
+ * console.log(fig.label); // "Loss against step: loss against step (log scale). GD: last 0.00745; momentum: last 4.13e-7"
  * ```
  */
 export function curves(runs: readonly CurveRun[], options: CurvesFigureOptions = {}): Figure {

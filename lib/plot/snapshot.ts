@@ -25,7 +25,8 @@ export interface NormalizeOptions {
  * const s = normalizeSvg('<svg><path d="M0.123456,1.5L2,3" clip-path="url(#plot-clip-7)"/></svg>');
  * console.log(s);
  * // <svg>
- * // <path d="M0.12,1.5L2,3" clip-path="url(#plot-clip-1)"/></svg>
+ * // <path d="M0.12,1.5L2,3" clip-path="url(#plot-clip-1)"/>
+ * // </svg>
  * ```
  */
 export function normalizeSvg(html: string, { digits = 2 }: NormalizeOptions = {}): string {

@@ -7,7 +7,15 @@
 
 import type { Surface } from "../landscape.ts";
 
-/** Beale's function, minimum 0 at (3, 0.5); values up to ~10⁵ over the window. */
+/**
+ * Beale's function, minimum 0 at (3, 0.5); values up to ~10⁵ over the window.
+ *
+ * @example
+ * ```ts
+ * import { beale } from "./surfaces.ts";
+ * console.log(beale.value!([3, 0.5])); // 0
+ * ```
+ */
 export const beale: Surface = {
   name: "Beale",
   domain: [[-4.5, 4.5], [-4.5, 4.5]],
@@ -16,7 +24,15 @@ export const beale: Surface = {
     (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2,
 };
 
-/** Himmelblau's function: four minima of value 0. */
+/**
+ * Himmelblau's function: four minima of value 0.
+ *
+ * @example
+ * ```ts
+ * import { himmelblau } from "./surfaces.ts";
+ * console.log(himmelblau.value!([3, 2])); // 0
+ * ```
+ */
 export const himmelblau: Surface = {
   name: "Himmelblau",
   domain: [[-5, 5], [-5, 5]],
@@ -24,7 +40,15 @@ export const himmelblau: Surface = {
   value: ([x, y]) => (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
 };
 
-/** The saddle x² − y². */
+/**
+ * The saddle x² − y².
+ *
+ * @example
+ * ```ts
+ * import { saddle } from "./surfaces.ts";
+ * console.log(saddle.value!([1, 2])); // -3
+ * ```
+ */
 export const saddle: Surface = {
   name: "saddle x² − y²",
   domain: [[-2, 2], [-2, 2]],
@@ -33,7 +57,15 @@ export const saddle: Surface = {
   value: ([x, y]) => x * x - y * y,
 };
 
-/** (x² + 10 y²) / 2 with its gradient, for running gradient descent in tests. */
+/**
+ * (x² + 10 y²) / 2 with its gradient, for running gradient descent in tests.
+ *
+ * @example
+ * ```ts
+ * import { bowl } from "./surfaces.ts";
+ * console.log(bowl.grad([1, 1])); // [1, 10]
+ * ```
+ */
 export const bowl = {
   name: "quadratic (κ = 10)",
   domain: [[-4, 4], [-2, 2]] as [[number, number], [number, number]],
@@ -42,7 +74,15 @@ export const bowl = {
   grad: ([x, y]: readonly number[]): [number, number] => [x, 10 * y],
 };
 
-/** Plain gradient descent on {@link bowl}: the iterates as [x, y] pairs, start included. */
+/**
+ * Plain gradient descent on {@link bowl}: the iterates as [x, y] pairs, start included.
+ *
+ * @example
+ * ```ts
+ * import { descend } from "./surfaces.ts";
+ * console.log(descend(0.1, 1, [1, 1])); // [[1, 1], [0.9, 0]]
+ * ```
+ */
 export function descend(alpha: number, steps: number, start: [number, number]): [number, number][] {
   const path: [number, number][] = [start];
   for (let t = 0; t < steps; t++) {
