@@ -55,7 +55,7 @@ export class Rng {
   /**
    * The next raw 32-bit unsigned integer of the stream.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const u = new Rng(1).nextUint32();
@@ -80,7 +80,7 @@ export class Rng {
   /**
    * A uniform draw from [0, 1) with 53 random bits.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const u = new Rng(7).uniform();
@@ -95,7 +95,7 @@ export class Rng {
   /**
    * A standard normal draw (mean 0, variance 1), by the Box–Muller transform.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const rng = new Rng(3);
@@ -120,7 +120,7 @@ export class Rng {
   /**
    * A uniform integer in [0, n).
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const k = new Rng(5).int(6);
@@ -137,7 +137,7 @@ export class Rng {
   /**
    * A random sign, +1 or -1 with equal probability (the probe vectors of Hutchinson's estimator).
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * console.log(Math.abs(new Rng(0).rademacher())); // 1
@@ -150,7 +150,7 @@ export class Rng {
   /**
    * A shuffled copy of an array (Fisher–Yates); the input is left unchanged.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const xs = new Rng(9).shuffle([1, 2, 3, 4]);
@@ -171,7 +171,7 @@ export class Rng {
   /**
    * A random permutation of 0, 1, ..., n - 1 (the order of a shuffled epoch).
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Rng } from "./random.ts";
    * const p = new Rng(2).permutation(5);

@@ -21,7 +21,7 @@ import { engine, noGrad, Tensor } from "./tensor.ts";
 /**
  * A compiled value-and-gradient function (see {@link compileValueAndGrad}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { type CompiledValueAndGrad, compileValueAndGrad, type Tensor } from "./mod.ts";
  * const vg: CompiledValueAndGrad = compileValueAndGrad((p: Tensor) => p.square().sum(), [0, 0]);
@@ -40,7 +40,7 @@ export interface CompiledValueAndGrad {
 /**
  * Largest number of scalars a trace may have (the generated code has one local per scalar).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { COMPILE_LIMIT } from "./mod.ts";
  * console.log(COMPILE_LIMIT); // 20000
@@ -349,7 +349,7 @@ function reduceMap(
 /**
  * The gradient alone, compiled (see {@link compileValueAndGrad}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { compileGrad, type Tensor } from "./mod.ts";
  * const g = compileGrad((p: Tensor) => p.square().sum(), [0, 0]);

@@ -20,7 +20,7 @@ import { add } from "./ops.ts";
  * What `grad` can differentiate with respect to: one tensor, a plain vector, or named tensors
  * (a plain number works too).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { type Params, tensor } from "./mod.ts";
  * const params: Params = { w: tensor([[0.1, 0.2]]), b: tensor([0]) };
@@ -32,7 +32,7 @@ export type Params = Tensor | number[] | Record<string, Tensor>;
 /**
  * The gradient function of a function of one tensor; its result mirrors the argument.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { grad, type Tensor, type TensorGradFn, tensor } from "./mod.ts";
  * const g: TensorGradFn = grad((x: Tensor) => x.square().sum());
@@ -51,7 +51,7 @@ export interface TensorGradFn {
 /**
  * `valueAndGrad` of a function of one tensor: the value and the gradient.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { type Tensor, type TensorValueAndGradFn, valueAndGrad } from "./mod.ts";
  * const vg: TensorValueAndGradFn = valueAndGrad((x: Tensor) => x.square().sum());
@@ -70,7 +70,7 @@ export interface TensorValueAndGradFn {
 /**
  * `hvp` of a function of one tensor: (x, v) ↦ H(x) v, mirroring the argument.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { hvp, type Tensor, type TensorHvpFn } from "./mod.ts";
  * const h: TensorHvpFn = hvp((x: Tensor) => x.pow(3).sum());
@@ -336,7 +336,7 @@ export function grad(f: (x: never) => Tensor): any {
 /**
  * The value and the gradient of a scalar function in one pass (see {@link grad}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { valueAndGrad, type Tensor } from "./mod.ts";
  * const [value, g] = valueAndGrad((x: Tensor) => x.square().sum())([1, 2]);
@@ -392,7 +392,7 @@ function flatLike(p: Prepared, v: unknown, api: string): Tensor[] {
  * pass: ∇ₓ(∇f(x)·v). Costs about two gradients; the Hessian is never formed. `v` has the
  * structure of `x` and so does the result.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { hvp, type Tensor } from "./mod.ts";
  * // f(x, y) = x²y: H = [[2y, 2x], [2x, 0]]
@@ -430,7 +430,7 @@ export function hvp(f: (x: never) => Tensor): any {
  * The full Hessian of a scalar function of a vector, as rows (n reverse sweeps through the
  * recorded gradient; for small n only).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { hessian, type Tensor } from "./mod.ts";
  * const f = (p: Tensor) => p.at(0).square().mul(p.at(1));
@@ -465,7 +465,7 @@ export function hessian(f: (x: Tensor) => Tensor): (x: readonly number[] | Tenso
  * The Jacobian of a tensor-valued function of a vector: row i is the gradient of output i
  * (flattened), one reverse sweep per output.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { jacobian, type Tensor } from "./mod.ts";
  * const J = jacobian((p: Tensor) => p.mul(p))([1, 2]);

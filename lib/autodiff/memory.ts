@@ -19,7 +19,7 @@ let used = 0;
 /**
  * A zero-filled Float64Array of length `n`, from a slab when small.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { alloc } from "./memory.ts";
  * const a = alloc(3);
@@ -40,7 +40,7 @@ export function alloc(n: number): Float64Array {
 /**
  * A one-element Float64Array holding `v`.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { scalarData } from "./memory.ts";
  * console.log(scalarData(2.5)[0]); // 2.5

@@ -99,7 +99,7 @@ function numel(shape: readonly number[]): number {
 /**
  * The NumPy broadcast of two shapes, or an error naming the op and both shapes.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { broadcastShapes } from "./ops.ts";
  * console.log(broadcastShapes([4, 1], [3], "add")); // [4, 3]
@@ -148,7 +148,7 @@ function stridesOf(shape: readonly number[]): number[] {
  * For each flat index of `outShape`, the flat index of the broadcast input of shape `inShape`
  * (cached: the same pair of shapes recurs every training step).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { broadcastIndex } from "./ops.ts";
  * console.log(Array.from(broadcastIndex([2, 1], [2, 3]))); // [0, 0, 0, 1, 1, 1]
@@ -349,7 +349,7 @@ function unary(code: number, A: Tensor): Tensor {
  * Scalar formulas of the elementwise ops as JavaScript source, used by the compiler
  * (`compile.ts`); each must compute exactly what the op's kernel above computes.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { scalarFormulas } from "./ops.ts";
  * console.log(scalarFormulas.mul("a", "b")); // (a * b)
@@ -386,7 +386,7 @@ export const scalarFormulas: Readonly<Record<string, (a: string, b: string) => s
 /**
  * Elementwise `a + b` with broadcasting.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { add, tensor } from "./mod.ts";
  * console.log(add(tensor([[1], [2]]), tensor([10, 20])).toArray()); // [[11, 21], [12, 22]]
@@ -407,7 +407,7 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise `a - b` with broadcasting.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sub, tensor } from "./mod.ts";
  * console.log(sub(tensor([5, 7]), tensor([1, 2])).toArray()); // [4, 5]
@@ -427,7 +427,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise `a * b` with broadcasting.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { mul, tensor } from "./mod.ts";
  * console.log(mul(tensor([1, 2, 3]), 2).toArray()); // [2, 4, 6]
@@ -447,7 +447,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise `a / b` with broadcasting.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { div, tensor } from "./mod.ts";
  * console.log(div(tensor([1, 2]), 4).toArray()); // [0.25, 0.5]
@@ -469,7 +469,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  * Elementwise power `a ** b`. A number exponent uses the rule p·a^(p-1) (so negative bases are
  * fine); a tensor exponent also gets the gradient a^b·log(a) (which needs a > 0).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { pow, tensor } from "./mod.ts";
  * console.log(pow(tensor([1, 2, 3]), 2).toArray()); // [1, 4, 9]
@@ -506,7 +506,7 @@ function powScalar(A: Tensor, p: number): Tensor {
 /**
  * Elementwise `a²` (a power with exponent 2).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { square, tensor } from "./mod.ts";
  * console.log(square(tensor([-3, 2])).toArray()); // [9, 4]
@@ -519,7 +519,7 @@ export function square(a: TensorLike): Tensor {
 /**
  * Elementwise `-a`.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { neg, tensor } from "./mod.ts";
  * console.log(neg(tensor([1, -2])).toArray()); // [-1, 2]
@@ -535,7 +535,7 @@ export function neg(a: TensorLike): Tensor {
 /**
  * Elementwise e^a.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { exp, tensor } from "./mod.ts";
  * console.log(exp(tensor([0])).toArray()); // [1]
@@ -552,7 +552,7 @@ export function exp(a: TensorLike): Tensor {
 /**
  * Elementwise natural logarithm.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { log, tensor } from "./mod.ts";
  * console.log(log(tensor([1, Math.E])).toArray()); // [0, 1]
@@ -569,7 +569,7 @@ export function log(a: TensorLike): Tensor {
 /**
  * Elementwise square root.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sqrt, tensor } from "./mod.ts";
  * console.log(sqrt(tensor([4, 9])).toArray()); // [2, 3]
@@ -586,7 +586,7 @@ export function sqrt(a: TensorLike): Tensor {
 /**
  * Elementwise |a|. NOTE: the gradient at 0 is 0 (the sign), as in PyTorch.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { abs, tensor } from "./mod.ts";
  * console.log(abs(tensor([-2, 3])).toArray()); // [2, 3]
@@ -602,7 +602,7 @@ export function abs(a: TensorLike): Tensor {
 /**
  * Elementwise sine.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sin, tensor } from "./mod.ts";
  * console.log(sin(tensor([0])).toArray()); // [0]
@@ -619,7 +619,7 @@ export function sin(a: TensorLike): Tensor {
 /**
  * Elementwise cosine.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { cos, tensor } from "./mod.ts";
  * console.log(cos(tensor([0])).toArray()); // [1]
@@ -636,7 +636,7 @@ export function cos(a: TensorLike): Tensor {
 /**
  * Elementwise hyperbolic tangent.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tanh, tensor } from "./mod.ts";
  * console.log(tanh(tensor([0])).toArray()); // [0]
@@ -653,7 +653,7 @@ export function tanh(a: TensorLike): Tensor {
 /**
  * Elementwise logistic sigmoid 1 / (1 + e^-a), computed without overflow.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sigmoid, tensor } from "./mod.ts";
  * console.log(sigmoid(tensor([0, -1000])).toArray()); // [0.5, 0]
@@ -669,7 +669,7 @@ export function sigmoid(a: TensorLike): Tensor {
 /**
  * Elementwise max(a, 0). NOTE: the gradient at exactly 0 is 0 (PyTorch and micrograd agree).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { relu, tensor } from "./mod.ts";
  * console.log(relu(tensor([-1, 0, 2])).toArray()); // [0, 0, 2]
@@ -686,7 +686,7 @@ export function relu(a: TensorLike): Tensor {
  * Elementwise softplus log(1 + e^a), stable for any a; its derivative is the sigmoid. The logistic
  * loss is written with it.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { softplus, tensor } from "./mod.ts";
  * console.log(softplus(tensor([0, 1000, -1000])).toArray()); // [0.6931471805599453, 1000, 0]
@@ -702,7 +702,7 @@ export function softplus(a: TensorLike): Tensor {
 /**
  * Elementwise maximum with broadcasting. At ties the gradient is split equally, as in PyTorch.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { maximum, tensor } from "./mod.ts";
  * console.log(maximum(tensor([1, 5]), 3).toArray()); // [3, 5]
@@ -724,7 +724,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise minimum with broadcasting (written as -maximum(-a, -b)).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { minimum, tensor } from "./mod.ts";
  * console.log(minimum(tensor([1, 5]), 3).toArray()); // [1, 3]
@@ -737,7 +737,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Picks `a` where `cond` is non-zero and `b` elsewhere, with broadcasting. `cond` gets no gradient.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tensor, where } from "./mod.ts";
  * console.log(where(tensor([1, 0, 1]), tensor([1, 2, 3]), -1).toArray()); // [1, -1, 3]
@@ -768,7 +768,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise `a > b` as 1 or 0 (no gradient).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { greater, tensor } from "./mod.ts";
  * console.log(greater(tensor([1, 2, 3]), 2).toArray()); // [0, 0, 1]
@@ -783,7 +783,7 @@ export function greater(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise `a === b` as 1 or 0 (no gradient).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { equal, tensor } from "./mod.ts";
  * console.log(equal(tensor([1, 2, 3]), 2).toArray()); // [0, 1, 0]
@@ -798,7 +798,7 @@ export function equal(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Elementwise sign: -1, 0 or 1 (no gradient).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sign, tensor } from "./mod.ts";
  * console.log(sign(tensor([-2, 0, 5])).toArray()); // [-1, 0, 1]
@@ -820,7 +820,7 @@ function step(A: Tensor): Tensor {
  * The same values with no link to the graph: no gradient flows back through it
  * (`torch.Tensor.detach`, `jax.lax.stop_gradient`).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { detach, grad, tensor } from "./mod.ts";
  * const g = grad((x) => x.mul(detach(x)).sum())(tensor([3]));
@@ -837,7 +837,7 @@ export function detach(a: TensorLike): Tensor {
  * Identity op with a gradient: a fresh graph node holding `a`'s values. The gradient API uses it
  * to give each `grad` call its own inputs when calls are nested.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { identity, tensor } from "./mod.ts";
  * console.log(identity(tensor([1, 2])).toArray()); // [1, 2]
@@ -859,7 +859,7 @@ export function identity(a: TensorLike): Tensor {
  * (`[b, n, k] @ [k, m]` works). A 1-D operand is a vector, as in NumPy (its axis is dropped from the
  * result). The kernels run over contiguous rows (i-k-j order), unrolled by 4.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { matmul, tensor } from "./mod.ts";
  * const a = tensor([[1, 2], [3, 4]]);
@@ -1086,7 +1086,7 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepdim
  * Sum over all axes (a scalar), or over `axis` (a number or a list), keeping the reduced axes with
  * size 1 when `keepdims` is true.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sum, tensor } from "./mod.ts";
  * const a = tensor([[1, 2], [3, 4]]);
@@ -1124,7 +1124,7 @@ export function sum(a: TensorLike, axis?: number | readonly number[], keepdims =
  * Maximum over all axes or over `axis`. The gradient goes to the maximal entries, shared equally
  * among ties (like `torch.amax`).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { max, tensor } from "./mod.ts";
  * const a = tensor([[1, 5], [7, 2]]);
@@ -1156,7 +1156,7 @@ export function max(a: TensorLike, axis?: number | readonly number[], keepdims =
 /**
  * Minimum over all axes or over `axis` (written as -max(-a)).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { min, tensor } from "./mod.ts";
  * console.log(min(tensor([[1, 5], [7, 2]]), 0).toArray()); // [1, 2]
@@ -1169,7 +1169,7 @@ export function min(a: TensorLike, axis?: number | readonly number[], keepdims =
 /**
  * Mean over all axes or over `axis` (the sum divided by the number of reduced elements).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { mean, tensor } from "./mod.ts";
  * console.log(mean(tensor([[1, 2], [3, 4]]), 0).toArray()); // [2, 3]
@@ -1191,7 +1191,7 @@ export function mean(a: TensorLike, axis?: number | readonly number[], keepdims 
  * Stretches `a` to `shape` by NumPy broadcasting (a copy; its gradient sums back with
  * {@link sumTo}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { broadcastTo, tensor } from "./mod.ts";
  * console.log(broadcastTo(tensor([1, 2]), [2, 2]).toArray()); // [[1, 2], [1, 2]]
@@ -1216,7 +1216,7 @@ export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
  * Sums `a` down to `shape`: the reverse of broadcasting (sums the leading axes and the axes where
  * `shape` has size 1). Written with {@link sum} and {@link reshape}.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { sumTo, tensor } from "./mod.ts";
  * console.log(sumTo(tensor([[1, 2], [3, 4]]), [2]).toArray()); // [4, 6]
@@ -1244,7 +1244,7 @@ export function sumTo(a: TensorLike, shape: readonly number[]): Tensor {
 /**
  * The same values with a new shape (no copy). One entry may be -1: it is inferred.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { reshape, arange } from "./mod.ts";
  * console.log(reshape(arange(6), [3, -1]).toArray()); // [[0, 1], [2, 3], [4, 5]]
@@ -1274,7 +1274,7 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
  * Permutes the axes (`perm[i]` is the input axis that becomes axis i); without `perm` reverses
  * them, which transposes a matrix.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { transpose, tensor } from "./mod.ts";
  * console.log(transpose(tensor([[1, 2, 3]])).toArray()); // [[1], [2], [3]]
@@ -1319,7 +1319,7 @@ export function transpose(a: TensorLike, perm?: readonly number[]): Tensor {
  * Elements `start` (inclusive) to `end` (exclusive) along `axis` (default 0); negative indices
  * count from the end. The gradient pads with zeros (via {@link concat}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { slice, tensor } from "./mod.ts";
  * const a = tensor([[1, 2, 3], [4, 5, 6]]);
@@ -1363,7 +1363,7 @@ export function slice(a: TensorLike, start: number, end: number, axis = 0): Tens
 /**
  * Joins tensors along an existing axis (default 0); all other sizes must agree.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { concat, tensor } from "./mod.ts";
  * console.log(concat([tensor([[1, 2]]), tensor([[3, 4]])]).toArray()); // [[1, 2], [3, 4]]
@@ -1414,7 +1414,7 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
 /**
  * Stacks same-shape tensors along a new axis (default 0).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { stack, tensor } from "./mod.ts";
  * console.log(stack([tensor([1, 2]), tensor([3, 4])]).toArray()); // [[1, 2], [3, 4]]
@@ -1454,7 +1454,7 @@ function checkIndices(indices: ArrayLike<number>, n: number, op: string): number
  * Rows `indices` along the first axis, in that order, repeats allowed (a minibatch
  * `X[batch]`). The gradient adds back into the picked rows ({@link scatterAdd}).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { gather, tensor } from "./mod.ts";
  * console.log(gather(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray()); // [[5, 6], [1, 2]]
@@ -1480,7 +1480,7 @@ export function gather(a: TensorLike, indices: ArrayLike<number>): Tensor {
  * The adjoint of {@link gather}: a tensor with `n` rows of zeros, row `indices[r]` plus row r of
  * `a` for every r (repeated indices add up).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { scatterAdd, tensor } from "./mod.ts";
  * console.log(scatterAdd(tensor([1, 2, 3]), [0, 2, 0], 3).toArray()); // [4, 0, 2]
@@ -1509,7 +1509,7 @@ export function scatterAdd(a: TensorLike, indices: ArrayLike<number>, n: number)
  * Entry or row `i` along the first axis, with that axis removed (`p.at(0)` is a scalar tensor
  * when `p` is a vector). Negative `i` counts from the end.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { at, tensor } from "./mod.ts";
  * console.log(at(tensor([[1, 2], [3, 4]]), 1).toArray()); // [3, 4]
@@ -1527,7 +1527,7 @@ export function at(a: TensorLike, i: number): Tensor {
  * All entries or rows along the first axis: `const [x, y] = p.unbind()` splits a 2-vector into
  * two scalar tensors.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tensor, unbind } from "./mod.ts";
  * const [x, y] = unbind(tensor([1, 2]));
@@ -1550,7 +1550,7 @@ export function unbind(a: TensorLike): Tensor[] {
  * log Σ exp(a) over `axis` (default: the last), stable for huge values: the maximum is taken out
  * first (as a constant, which does not change the gradient).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { logSumExp, tensor } from "./mod.ts";
  * console.log(logSumExp(tensor([1000, 1000])).item()); // 1000.6931471805599
@@ -1569,7 +1569,7 @@ export function logSumExp(a: TensorLike, axis = -1, keepdims = false): Tensor {
  * log softmax over `axis` (default: the last): a − log Σ exp(a), computed as
  * (a − max a) − log Σ exp(a − max a), so it is stable and exact for huge logits.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { logSoftmax, tensor } from "./mod.ts";
  * console.log(logSoftmax(tensor([0, 0])).toArray()); // [-0.6931471805599453, -0.6931471805599453]
@@ -1585,7 +1585,7 @@ export function logSoftmax(a: TensorLike, axis = -1): Tensor {
 /**
  * softmax over `axis` (default: the last): probabilities that sum to 1.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { softmax, tensor } from "./mod.ts";
  * console.log(softmax(tensor([1e6, 1e6])).toArray()); // [0.5, 0.5]
@@ -1598,7 +1598,7 @@ export function softmax(a: TensorLike, axis = -1): Tensor {
 /**
  * Mean squared error mean((pred − target)²), with broadcasting.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { mse, tensor } from "./mod.ts";
  * console.log(mse(tensor([1, 2]), tensor([1, 4])).item()); // 2
@@ -1613,7 +1613,7 @@ export function mse(pred: TensorLike, target: TensorLike): Tensor {
  * mean(log(1 + e^z) − y·z). Stable for any z (through {@link softplus}); equals
  * `torch.nn.functional.binary_cross_entropy_with_logits`.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { logisticLoss, tensor } from "./mod.ts";
  * console.log(logisticLoss(tensor([0, 0]), tensor([0, 1])).item()); // 0.6931471805599453
@@ -1628,7 +1628,7 @@ export function logisticLoss(logits: TensorLike, labels: TensorLike): Tensor {
  * averaged over the N rows: mean(−logSoftmax(z)[i, yᵢ]). Stable for huge logits; equals
  * `torch.nn.functional.cross_entropy`.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { softmaxCrossEntropy, tensor } from "./mod.ts";
  * const z = tensor([[0, 0, 0], [1e4, 0, 0]]);

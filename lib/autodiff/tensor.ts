@@ -14,7 +14,7 @@ import * as ops from "./ops.ts";
 /**
  * A number or arbitrarily nested arrays of numbers (what {@link Tensor.toArray} returns).
  *
- * @example
+ * @example Usage
  * ```ts
  * import { type NestedArray, tensor } from "./mod.ts";
  * const rows: NestedArray = tensor([[1, 2], [3, 4]]).toArray();
@@ -26,7 +26,7 @@ export type NestedArray = number | NestedArray[];
 /**
  * Anything an op accepts where a tensor is expected: a Tensor or a plain number.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { mul, type TensorLike, tensor } from "./mod.ts";
  * const scale: TensorLike = 2;
@@ -66,7 +66,7 @@ export interface Node {
  * Global switches of the engine (one JS thread, so a module-level record is enough). Prefer
  * {@link setDebugNans} and {@link noGrad} to writing these directly.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { engine } from "./mod.ts";
  * console.log(engine.gradEnabled, engine.debugNans); // true false
@@ -109,7 +109,7 @@ export function setDebugNans(on: boolean): void {
  * Runs `fn` without recording any graph (like `torch.no_grad()`): for parameter updates and
  * evaluation, where no gradient is needed.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { grad, noGrad, tensor } from "./mod.ts";
  * const w = tensor([1, 2]);
@@ -159,7 +159,7 @@ export class Tensor {
   /**
    * Wraps `data` (no copy) with a shape. Prefer {@link tensor} and {@link fromData}.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { Tensor } from "./mod.ts";
    * const t = new Tensor(new Float64Array([1, 2, 3]), [3]);
@@ -186,7 +186,7 @@ export class Tensor {
   /**
    * The value of a one-element tensor.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { tensor } from "./mod.ts";
    * console.log(tensor([[2.5]]).item()); // 2.5
@@ -205,7 +205,7 @@ export class Tensor {
   /**
    * The values as (nested) plain arrays; a number for a scalar.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { arange } from "./mod.ts";
    * console.log(arange(6).reshape([2, 3]).toArray()); // [[0, 1, 2], [3, 4, 5]]
@@ -230,7 +230,7 @@ export class Tensor {
    * A short description: values (for small tensors) and shape. Also what `console.log` and a
    * notebook cell show.
    *
-   * @example
+   * @example Usage
    * ```ts
    * import { tensor } from "./mod.ts";
    * console.log(tensor([[1, 2]]).toString()); // Tensor([[1, 2]], shape [1, 2])
@@ -391,7 +391,7 @@ export class Tensor {
 /**
  * A tensor from a number or (nested) arrays of numbers; the values are copied.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tensor } from "./mod.ts";
  * console.log(tensor(3).shape); // []
@@ -435,7 +435,7 @@ export function tensor(values: NestedArray | Float64Array | Tensor): Tensor {
 /**
  * Wraps a Float64Array as a tensor of the given shape, without copying.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { fromData } from "./mod.ts";
  * const t = fromData(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
@@ -456,7 +456,7 @@ export function fromData(data: Float64Array, shape: readonly number[]): Tensor {
  * Checks a shape (whole numbers ≥ 0) and returns its element count; `op` names the caller in
  * the error.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { checkShape } from "./mod.ts";
  * console.log(checkShape([2, 3], "zeros")); // 6
@@ -480,7 +480,7 @@ function shapeOf(shape: number | readonly number[]): number[] {
 /**
  * A tensor of zeros. A number is a 1-D shape.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { zeros } from "./mod.ts";
  * console.log(zeros([2, 2]).toArray()); // [[0, 0], [0, 0]]
@@ -494,7 +494,7 @@ export function zeros(shape: number | readonly number[]): Tensor {
 /**
  * A tensor of ones.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { ones } from "./mod.ts";
  * console.log(ones(3).toArray()); // [1, 1, 1]
@@ -507,7 +507,7 @@ export function ones(shape: number | readonly number[]): Tensor {
 /**
  * A tensor filled with one value.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { full } from "./mod.ts";
  * console.log(full([1, 2], 7).toArray()); // [[7, 7]]
@@ -521,7 +521,7 @@ export function full(shape: number | readonly number[], value: number): Tensor {
 /**
  * Evenly spaced values in [start, stop) with a step, like NumPy: `arange(n)` is 0, 1, ..., n - 1.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { arange } from "./mod.ts";
  * console.log(arange(4).toArray()); // [0, 1, 2, 3]
@@ -542,7 +542,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
 /**
  * `n` evenly spaced values from `a` to `b`, both included.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { linspace } from "./mod.ts";
  * console.log(linspace(0, 1, 5).toArray()); // [0, 0.25, 0.5, 0.75, 1]
@@ -561,7 +561,7 @@ export function linspace(a: number, b: number, n: number): Tensor {
 /**
  * Standard normal draws from a seeded generator.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { randn } from "./mod.ts";
  * import { Rng } from "../random.ts";
@@ -578,7 +578,7 @@ export function randn(shape: number | readonly number[], rng: Rng): Tensor {
 /**
  * Uniform draws from [0, 1) from a seeded generator.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { rand } from "./mod.ts";
  * import { Rng } from "../random.ts";
@@ -595,7 +595,7 @@ export function rand(shape: number | readonly number[], rng: Rng): Tensor {
 /**
  * The n × n identity matrix.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { eye } from "./mod.ts";
  * console.log(eye(2).toArray()); // [[1, 0], [0, 1]]

@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor.ts";
 /**
  * Beale's function, written as the notebooks write it.
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tensor } from "../mod.ts";
  * import { beale } from "./functions.ts";
@@ -26,7 +26,7 @@ export function beale(p: Tensor): Tensor {
 /**
  * Rosenbrock's function (1 − x)² + 100 (y − x²)².
  *
- * @example
+ * @example Usage
  * ```ts
  * import { tensor } from "../mod.ts";
  * import { rosenbrock } from "./functions.ts";
