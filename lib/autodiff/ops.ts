@@ -277,7 +277,7 @@ function binary(code: number, A: Tensor, B: Tensor, op: string): Tensor {
       for (let i = 0; i < n; i++) o[i] = a[i * sa] === b[i * sb] ? 1 : 0;
       break;
   }
-  return new Tensor(o, shape === A.shape || shape === B.shape ? shape : shape);
+  return new Tensor(o, shape);
 }
 
 const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIN = 5, COS = 6, TANH = 7, SIGMOID = 8;
