@@ -41,7 +41,11 @@ function textOf(html: string): string {
   return html.replace(/<style>[\s\S]*?<\/style>/g, "")
     .replace(/<annotation[\s\S]*?<\/annotation>/g, "")
     .replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    .replace(
+      /&#(x[0-9a-f]+|\d+);/gi,
+      (_, n: string) =>
+        String.fromCodePoint(n[0] === "x" || n[0] === "X" ? parseInt(n.slice(1), 16) : Number(n)),
+    ).replace(/&amp;/g, "&");
 }
 
 Deno.test("the build writes both editions of every notebook, the indexes, each under 2 MB", async () => {

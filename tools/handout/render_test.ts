@@ -42,7 +42,11 @@ const render = (nb: Notebook, edition: "instructor" | "student" = "instructor", 
 const textOf = (html: string) =>
   html.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<annotation[\s\S]*?<\/annotation>/g, "")
     .replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    .replace(
+      /&#(x[0-9a-f]+|\d+);/gi,
+      (_, n: string) =>
+        String.fromCodePoint(n[0] === "x" || n[0] === "X" ? parseInt(n.slice(1), 16) : Number(n)),
+    ).replace(/&amp;/g, "&");
 
 Deno.test("math in every notation is rendered by KaTeX at build time; code and prices stay text", () => {
   const ctx = markdownContext(".");
