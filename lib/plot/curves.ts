@@ -20,12 +20,40 @@ import {
   withLegends,
 } from "./options.ts";
 
-/** A run to draw: rows of numbers (`data`) or a plain series (`values`, against its index). */
+/**
+ * A run to draw: rows of numbers (`data`), or a plain series (`values`, against its index), or
+ * directly what `minimize` returns (rows in `path`) or what `fit` returns (rows in `steps` and
+ * `epochs`: the first whose rows have the requested fields is used, so `y: "loss"` reads the
+ * steps and `y: ["trainLoss", "testLoss"]` the epochs).
+ */
 export interface CurveRun extends RunStyle {
-  /** Rows with numeric fields: `minimize`'s `path`, `fit`'s `history.steps` or `history.epochs`. */
+  /** Rows with numeric fields. */
   data?: readonly object[];
   /** A plain series, plotted against its index 0, 1, 2, … */
   values?: readonly number[];
+  /** `minimize`'s rows (t, loss, gradNorm). */
+  path?: readonly object[];
+  /** `fit`'s per-step rows (step, epoch, loss, time). */
+  steps?: readonly object[];
+  /** `fit`'s per-epoch rows (epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, time). */
+  epochs?: readonly object[];
+}
+
+/** The rows of a run holding the y fields (and the x field when given). */
+function rowsOf(
+  run: CurveRun,
+  yKeys: readonly string[],
+  xKey: string | undefined,
+): readonly Record<string, unknown>[] | undefined {
+  const candidates = [run.data, run.path, run.steps, run.epochs].filter(
+    Array.isArray,
+  ) as readonly Record<string, unknown>[][];
+  if (run.data !== undefined && Array.isArray(run.data)) {
+    return run.data as Record<string, unknown>[];
+  }
+  return candidates.find((rows) =>
+    rows.length > 0 && yKeys.every((k) => k in rows[0]) && (!xKey || xKey in rows[0])
+  ) ?? candidates[0];
 }
 
 /** Options of {@link curveOptions}. */
@@ -128,7 +156,10 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
   if (yKeys.length === 0 || yKeys.length > defaults.dashes.length) {
     throw invalid("y", options.y, `expected 1 to ${defaults.dashes.length} field names`);
   }
-  const first = runs.find((r) => r.data?.length)?.data?.[0] as Record<string, unknown> | undefined;
+  const first = runs.map((r) =>
+    r && r.values === undefined ? rowsOf(r, yKeys, options.x) : undefined
+  )
+    .find((rows) => rows?.length)?.[0];
   const xKey = options.x ??
     (first ? defaults.xCandidates.find((k) => typeof first[k] === "number") : undefined) ??
     "index";
@@ -141,10 +172,14 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
       series.push({ run: r, key: 0, points: values.map((y: number, i: number) => ({ x: i, y })) });
       return;
     }
-    if (!Array.isArray(run.data)) {
-      throw invalid("run", run.name, "expected data (rows) or values (numbers)");
+    const rows = rowsOf(run, yKeys, xKey === "index" ? undefined : xKey);
+    if (!rows) {
+      throw invalid(
+        "run",
+        run.name,
+        "expected data (rows), values (numbers), path or steps/epochs",
+      );
     }
-    const rows = run.data as readonly Record<string, unknown>[];
     if (xKey !== "index" && rows.length && !(xKey in rows[0])) {
       throw invalid("x", xKey, `run ${run.name} has fields ${Object.keys(rows[0]).join(", ")}`);
     }
@@ -338,6 +373,8 @@ export function curves(runs: readonly CurveRun[], options: CurvesFigureOptions =
   const ariaLabel = `${title ? `${title}: ` : ""}${what}. ${last}`;
   const fig = plot({ ...base, title, caption, width, height, ariaLabel });
   const legends = [runLegend(runs)];
-  if (yKeys.length > 1 && runs.some((r) => r.data)) legends.push(seriesLegend(yKeys));
+  if (yKeys.length > 1 && runs.some((r) => r.values === undefined)) {
+    legends.push(seriesLegend(yKeys));
+  }
   return new Figure(withLegends(fig.element, legends), ariaLabel);
 }

@@ -114,3 +114,33 @@ Deno.test("curves() against wall time matches its snapshot", async () => {
     curves([{ name: "SGD", data: steps(1, 3) }], { x: "time", title: "Loss against time" }),
   );
 });
+
+Deno.test("curves() reads minimize results (path) and fit histories (steps, epochs) directly", () => {
+  const run = {
+    name: "GD",
+    path: [{ t: 0, loss: 1, gradNorm: 2 }, { t: 1, loss: 0.5, gradNorm: 1 }],
+  };
+  const history = {
+    name: "SGD",
+    steps: [{ step: 0, epoch: 1, loss: 0.7, time: 0.1 }, {
+      step: 1,
+      epoch: 1,
+      loss: 0.6,
+      time: 0.2,
+    }],
+    epochs: [
+      { epoch: 0, trainLoss: 0.7, testLoss: 0.8, time: 0 },
+      { epoch: 1, trainLoss: 0.6, testLoss: 0.7, time: 0.2 },
+    ],
+  };
+  assert.match(
+    curves([run], { y: "gradNorm" }).label,
+    /gradient norm ‖∇f‖ against step\. GD: last 1$/,
+  );
+  assert.match(curves([history]).label, /loss against step\. SGD: last 0.6$/);
+  assert.match(
+    curves([history], { y: ["trainLoss", "testLoss"] }).label,
+    /against epoch\. SGD: last train loss 0.6, test loss 0.7$/,
+  );
+  assert.match(curves([history], { x: "time" }).label, /loss against wall time \(s\)/);
+});
