@@ -6,6 +6,7 @@
  * @module
  */
 
+import process from "node:process";
 import { Rng } from "../random.ts";
 import { compileValueAndGrad, grad, randn, type Tensor, valueAndGrad } from "./mod.ts";
 import { beale } from "./testdata/functions.ts";
@@ -36,16 +37,22 @@ Deno.bench("matmul 32x64 @ 64x64 with backward", () => {
   matmulLoss({ A, B });
 });
 
-/** Median time per call in microseconds over `rounds` rounds of `n` calls. */
-function median(fn: () => unknown, n: number, rounds = 9): number {
+/**
+ * Median wall-clock and CPU time per call in microseconds over `rounds` rounds of `n` calls. On a
+ * shared, loaded machine the CPU time (user + system of this process) is the steadier figure.
+ */
+function median(fn: () => unknown, n: number, rounds = 9): { wall: number; cpu: number } {
   for (let i = 0; i < n; i++) fn();
-  const times: number[] = [];
+  const wall: number[] = [], cpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     for (let i = 0; i < n; i++) fn();
-    times.push(((performance.now() - t0) * 1000) / n);
+    wall.push(((performance.now() - t0) * 1000) / n);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / n);
   }
-  return times.sort((a, b) => a - b)[rounds >> 1];
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[rounds >> 1];
+  return { wall: mid(wall), cpu: mid(cpu) };
 }
 
 if (import.meta.main) {
@@ -56,16 +63,21 @@ if (import.meta.main) {
     p[0] = 1 + (k++ & 1023) * 1e-6;
     return p;
   };
+  const ns = (t: { wall: number; cpu: number }) =>
+    `${(t.wall * 1000).toFixed(0)} ns wall, ${(t.cpu * 1000).toFixed(0)} ns CPU`;
+  const us = (t: { wall: number; cpu: number }) =>
+    `${t.wall.toFixed(2)} µs wall, ${t.cpu.toFixed(2)} µs CPU`;
   const dyn = median(() => bealeGrad(next()), 20000);
   const comp = median(() => bealeCompiled(next()), 200000);
   const into = median(() => bealeCompiled.into(next(), out), 200000);
   const mm = median(() => matmulLoss({ A, B }), 300);
-  console.log(`Beale gradient, dynamic tape:         ${dyn.toFixed(2)} µs`);
-  console.log(`Beale value+gradient, compiled:       ${(comp * 1000).toFixed(0)} ns`);
-  console.log(`Beale value+gradient, compiled, into: ${(into * 1000).toFixed(0)} ns`);
+  const gf = (t: number) => (MATMUL_FLOPS / t / 1000).toFixed(2);
+  console.log(`Beale gradient, dynamic tape:         ${us(dyn)}`);
+  console.log(`Beale value+gradient, compiled:       ${ns(comp)}`);
+  console.log(`Beale value+gradient, compiled, into: ${ns(into)}`);
   console.log(
-    `matmul 32x64 @ 64x64 + backward:      ${mm.toFixed(1)} µs = ${
-      (MATMUL_FLOPS / mm / 1000).toFixed(2)
-    } GFLOP/s`,
+    `matmul 32x64 @ 64x64 + backward:      ${us(mm)} = ${gf(mm.wall)} GFLOP/s wall, ${
+      gf(mm.cpu)
+    } GFLOP/s CPU`,
   );
 }

@@ -948,7 +948,10 @@ function matmul2(
 
 // The kernels add op(A)·op(B) into C (n×m, zero on entry), unrolled by 4 along the inner axis.
 
-/** C += A·B with A n×k and B k×m: i-k-j order, rows of B and C contiguous. */
+/**
+ * C += A·B with A n×k and B k×m: i-k-j order (rows of B and C contiguous), two rows of C at a time
+ * so that each loaded entry of B is used twice.
+ */
 function mmNN(
   a: Float64Array,
   ao: number,
@@ -960,24 +963,50 @@ function mmNN(
   k: number,
   m: number,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const ci = co + i * m, ai = ao + i * k;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const c0 = co + i * m, c1 = c0 + m, x = ao + i * k, y = x + k;
     let p = 0;
     for (; p + 3 < k; p += 4) {
-      const a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
+      const x0 = a[x + p], x1 = a[x + p + 1], x2 = a[x + p + 2], x3 = a[x + p + 3];
+      const y0 = a[y + p], y1 = a[y + p + 1], y2 = a[y + p + 2], y3 = a[y + p + 3];
       const b0 = bo + p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
       for (let j = 0; j < m; j++) {
-        c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+        const u0 = b[b0 + j], u1 = b[b1 + j], u2 = b[b2 + j], u3 = b[b3 + j];
+        c[c0 + j] += x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3;
+        c[c1 + j] += y0 * u0 + y1 * u1 + y2 * u2 + y3 * u3;
       }
     }
     for (; p < k; p++) {
-      const ap = a[ai + p], bp = bo + p * m;
-      for (let j = 0; j < m; j++) c[ci + j] += ap * b[bp + j];
+      const xp = a[x + p], yp = a[y + p], bp = bo + p * m;
+      for (let j = 0; j < m; j++) {
+        const u = b[bp + j];
+        c[c0 + j] += xp * u;
+        c[c1 + j] += yp * u;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const ci = co + i * m, x = ao + i * k;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const x0 = a[x + p], x1 = a[x + p + 1], x2 = a[x + p + 2], x3 = a[x + p + 3];
+      const b0 = bo + p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
+      for (let j = 0; j < m; j++) {
+        c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+      }
+    }
+    for (; p < k; p++) {
+      const xp = a[x + p], bp = bo + p * m;
+      for (let j = 0; j < m; j++) c[ci + j] += xp * b[bp + j];
     }
   }
 }
 
-/** C += A·Bᵀ with A n×k and B stored m×k: dot products of contiguous rows. */
+/**
+ * C += A·Bᵀ with A n×k and B stored m×k: dot products of contiguous rows, a 2×4 block of C at a
+ * time (eight running sums).
+ */
 function mmNT(
   a: Float64Array,
   ao: number,
@@ -989,34 +1018,61 @@ function mmNT(
   k: number,
   m: number,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const ai = ao + i * k, ci = co + i * m;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = ao + i * k, y = x + k, c0 = co + i * m, c1 = c0 + m;
     let j = 0;
     for (; j + 3 < m; j += 4) {
       const b0 = bo + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       for (let p = 0; p < k; p++) {
-        const x = a[ai + p];
-        s0 += x * b[b0 + p];
-        s1 += x * b[b1 + p];
-        s2 += x * b[b2 + p];
-        s3 += x * b[b3 + p];
+        const u = a[x + p], v = a[y + p];
+        const w0 = b[b0 + p], w1 = b[b1 + p], w2 = b[b2 + p], w3 = b[b3 + p];
+        s00 += u * w0;
+        s01 += u * w1;
+        s02 += u * w2;
+        s03 += u * w3;
+        s10 += v * w0;
+        s11 += v * w1;
+        s12 += v * w2;
+        s13 += v * w3;
       }
-      c[ci + j] += s0;
-      c[ci + j + 1] += s1;
-      c[ci + j + 2] += s2;
-      c[ci + j + 3] += s3;
+      c[c0 + j] += s00;
+      c[c0 + j + 1] += s01;
+      c[c0 + j + 2] += s02;
+      c[c0 + j + 3] += s03;
+      c[c1 + j] += s10;
+      c[c1 + j + 1] += s11;
+      c[c1 + j + 2] += s12;
+      c[c1 + j + 3] += s13;
     }
     for (; j < m; j++) {
       const bj = bo + j * k;
+      let s0 = 0, s1 = 0;
+      for (let p = 0; p < k; p++) {
+        const w = b[bj + p];
+        s0 += a[x + p] * w;
+        s1 += a[y + p] * w;
+      }
+      c[c0 + j] += s0;
+      c[c1 + j] += s1;
+    }
+  }
+  for (; i < n; i++) {
+    const x = ao + i * k, ci = co + i * m;
+    for (let j = 0; j < m; j++) {
+      const bj = bo + j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+      for (let p = 0; p < k; p++) s += a[x + p] * b[bj + p];
       c[ci + j] += s;
     }
   }
 }
 
-/** C += Aᵀ·B with A stored k×n and B k×m: p-i-j order, rows of B and C contiguous. */
+/**
+ * C += Aᵀ·B with A stored k×n and B k×m: p-i-j order (rows of B and C contiguous), two rows of C
+ * at a time.
+ */
 function mmTN(
   a: Float64Array,
   ao: number,
@@ -1032,7 +1088,18 @@ function mmTN(
   for (; p + 3 < k; p += 4) {
     const a0 = ao + p * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
     const b0 = bo + p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
+      const y0 = a[a0 + i + 1], y1 = a[a1 + i + 1], y2 = a[a2 + i + 1], y3 = a[a3 + i + 1];
+      const c0 = co + i * m, c1 = c0 + m;
+      for (let j = 0; j < m; j++) {
+        const u0 = b[b0 + j], u1 = b[b1 + j], u2 = b[b2 + j], u3 = b[b3 + j];
+        c[c0 + j] += x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3;
+        c[c1 + j] += y0 * u0 + y1 * u1 + y2 * u2 + y3 * u3;
+      }
+    }
+    for (; i < n; i++) {
       const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
       const ci = co + i * m;
       for (let j = 0; j < m; j++) {

@@ -317,3 +317,40 @@ Deno.test("detach() passes values but no gradient", () => {
   const g = grad((x: Tensor) => x.mul(ad.detach(x).exp()).sum())([0.5, -1]);
   assert.deepEqual(g, [Math.exp(0.5), Math.exp(-1)]);
 });
+
+Deno.test("matmul() and its backward agree with a naive triple loop for every small shape", () => {
+  const rng = new Rng(77);
+  const naive = (a: Float64Array, b: Float64Array, n: number, k: number, m: number) => {
+    const c = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * m + j];
+        c[i * m + j] = s;
+      }
+    }
+    return c;
+  };
+  const T = (a: Float64Array, r: number, c: number) => ad.transpose(ad.fromData(a, [r, c])).data;
+  for (let n = 1; n <= 6; n++) {
+    for (let k = 1; k <= 6; k++) {
+      for (const m of [1, 2, 5]) {
+        const A = randn([n, k], rng), B = randn([k, m], rng), G = randn([n, m], rng);
+        const C = ad.matmul(A, B);
+        const want = naive(A.data, B.data, n, k, m);
+        for (let i = 0; i < want.length; i++) {
+          close(C.data[i], want[i], 1e-14, 1e-14, `C ${n}x${k}x${m}`);
+        }
+        const g = grad((p: Inputs) => ad.sum(ad.mul(ad.matmul(p.A, p.B), G)))({ A, B });
+        const gA = naive(G.data, T(B.data, k, m), n, m, k),
+          gB = naive(T(A.data, n, k), G.data, k, n, m);
+        for (let i = 0; i < gA.length; i++) {
+          close(g.A.data[i], gA[i], 1e-14, 1e-14, `gA ${n}x${k}x${m}`);
+        }
+        for (let i = 0; i < gB.length; i++) {
+          close(g.B.data[i], gB[i], 1e-14, 1e-14, `gB ${n}x${k}x${m}`);
+        }
+      }
+    }
+  }
+});
