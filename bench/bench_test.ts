@@ -19,6 +19,7 @@ import {
   digitsMlp,
   digitsModel,
   DigitsOracle,
+  flatParams,
   raceOptimizers,
   runRace,
 } from "./workloads.ts";
@@ -104,15 +105,23 @@ Deno.test("compileTape() gives the library's loss, gradient and hvp on the digit
   }
 });
 
-Deno.test("DigitsOracle pads a short batch without changing the loss or the gradient", () => {
+Deno.test("DigitsOracle pads a short batch without changing the loss, gradient or hvp", () => {
   const p = digitsModel.init(new Rng(5));
   const { X, y } = digitsBatch(5);
-  const o = new DigitsOracle(p);
+  const o = new DigitsOracle(p, { hvp: true });
   o.setBatch(X, y);
-  const [v, g] = o.valueAndGrad(p);
-  const [v2, g2] = valueAndGrad((q: Rec) => digitsModel.loss(q, X, y))(p);
+  const theta = flatParams(p);
+  const [v, g] = o.valueAndGrad(theta);
+  const loss = (q: Rec) => digitsModel.loss(q, X, y);
+  const [v2, g2] = valueAndGrad(loss)(p);
   assert.ok(Math.abs(v - (v2 as unknown as number)) <= 1e-12);
-  for (const k of Object.keys(p)) assert.ok(maxDiff(g[k].data, g2[k].data) <= 1e-12, k);
+  assert.ok(maxDiff(g, flatParams(g2)) <= 1e-12);
+  const rng = new Rng(6);
+  const dir = theta.map(() => rng.uniform() - 0.5);
+  const h = o.hvp(theta, dir);
+  const h2 = hvp(loss)(p, o.unflatten(dir));
+  assert.ok(maxDiff(h, flatParams(h2)) <= 1e-12);
+  assert.deepEqual(o.unflatten(theta).W2.shape, [64, 10]);
 });
 
 Deno.test("digitsMlp() with the tape trains like the eager autodiff (one epoch)", () => {

@@ -144,7 +144,132 @@ function mmTT(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: n
   }
 }
 
-const KERNELS = { mmNN, mmNT, mmTN, mmTT };
+// deno-lint-ignore no-explicit-any
+type Kernel = (...args: any[]) => void;
+
+const matmulCache = new Map<string, Kernel>();
+
+/**
+ * A matrix-product kernel `(A, B, C, n, k, m)` for one shape: straight-line code with the sizes
+ * as literals, the short dimension (≤ 16: the 10 classes) held in local accumulators, and the long
+ * ones unrolled by 4 so each pass over a row of C does four multiply-adds per load and store.
+ * Zeros of the left factor are skipped as in the generic kernels. Other shapes get the generic
+ * kernels.
+ */
+function matmulKernel(ta: boolean, tb: boolean, n: number, k: number, m: number): Kernel {
+  const key = `${ta}${tb}${n},${k},${m}`;
+  let kern = matmulCache.get(key);
+  if (kern !== undefined) return kern;
+  const R = (c: number, f: (j: number) => string) => Array.from({ length: c }, (_, j) => f(j));
+  let body: string | null = null;
+  if (!ta && !tb && m <= 16) {
+    // C[i, :] = Σ_p A[i, p] B[p, :], the row of C in m locals
+    body = `for (let i = 0; i < ${n}; i++) {
+  ${R(m, (j) => `let c${j} = 0;`).join(" ")}
+  for (let p = 0; p < ${k}; p++) {
+    const a = A[i * ${k} + p];
+    if (a === 0) continue;
+    const bp = p * ${m};
+    ${R(m, (j) => `c${j} += a * B[bp + ${j}];`).join(" ")}
+  }
+  ${R(m, (j) => `C[i * ${m} + ${j}] = c${j};`).join(" ")}
+}`;
+  } else if (ta && !tb && m <= 16) {
+    // C[i, :] = Σ_r A[r, i] B[r, :] with A stored k×n
+    body = `for (let i = 0; i < ${n}; i++) {
+  ${R(m, (j) => `let c${j} = 0;`).join(" ")}
+  for (let r = 0; r < ${k}; r++) {
+    const a = A[r * ${n} + i];
+    if (a === 0) continue;
+    const br = r * ${m};
+    ${R(m, (j) => `c${j} += a * B[br + ${j}];`).join(" ")}
+  }
+  ${R(m, (j) => `C[i * ${m} + ${j}] = c${j};`).join(" ")}
+}`;
+  } else if (!ta && tb && k <= 16) {
+    // C[i, j] = Σ_p A[i, p] B[j, p], the row of A in k locals
+    body = `for (let i = 0; i < ${n}; i++) {
+  ${R(k, (p) => `const a${p} = A[i * ${k} + ${p}];`).join(" ")}
+  for (let j = 0; j < ${m}; j++) {
+    const bj = j * ${k};
+    C[i * ${m} + j] = ${R(k, (p) => `a${p} * B[bj + ${p}]`).join(" + ")};
+  }
+}`;
+  } else if (!tb && k % 4 === 0) {
+    // rank-4 updates of a row of C: C[i, :] += Σ_{q<4} A(i, p+q) B[p+q, :]
+    const a = (q: number) => ta ? `A[(p + ${q}) * ${n} + i]` : `A[i * ${k} + p + ${q}]`;
+    body = `C.fill(0);
+for (let i = 0; i < ${n}; i++) {
+  const ci = i * ${m};
+  for (let p = 0; p < ${k}; p += 4) {
+    ${R(4, (q) => `const a${q} = ${a(q)};`).join(" ")}
+    if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+    ${R(4, (q) => `const b${q} = (p + ${q}) * ${m};`).join(" ")}
+    for (let j = 0; j < ${m}; j++) {
+      C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+    }
+  }
+}`;
+  }
+  kern = body === null
+    ? (ta ? (tb ? mmTT : mmTN) : (tb ? mmNT : mmNN))
+    : new Function("A", "B", "C", "n", "k", "m", body) as Kernel;
+  matmulCache.set(key, kern);
+  return kern;
+}
+type Pattern = "v" | "s" | "m";
+const EMPTY = new Int32Array(0);
+
+/** One step of a tape: a kernel, its output and input buffers, index maps, sizes. */
+interface Step {
+  kernel: Kernel;
+  out: number;
+  ins: number[];
+  maps: number[];
+  n: number;
+  k?: number;
+  m?: number;
+  op?: string;
+}
+
+const elementwiseCache = new Map<string, Kernel>();
+
+/**
+ * A shared loop `o[i] = formula(a, b)` for a scalar formula over `a` and `b` (the op's own
+ * formula from `scalarFormulas`), specialised for how each input is read: v (element i), s (its
+ * only element), m (through an index map: broadcasting). Cached, so every tape and every op with
+ * the same formula and pattern runs the same, quickly optimized function.
+ */
+function elementwise(formula: string, pa: Pattern, pb: Pattern = "v"): Kernel {
+  const key = `${formula}|${pa}|${pb}`;
+  let k = elementwiseCache.get(key);
+  if (k === undefined) {
+    const read = (v: string, p: Pattern, map: string) =>
+      p === "v" ? `${v}s[i]` : p === "s" ? `${v}0` : `${v}s[${map}[i]]`;
+    const body = [
+      "const a0 = as[0], b0 = bs[0];",
+      `for (let i = 0; i < n; i++) { const a = ${read("a", pa, "ma")}, b = ${
+        read("b", pb, "mb")
+      }; o[i] = ${formula}; }`,
+    ].join("\n");
+    k = new Function("o", "as", "bs", "n", "ma", "mb", body) as Kernel;
+    elementwiseCache.set(key, k);
+  }
+  return k;
+}
+
+function reduceSum(o: Float64Array, a: Float64Array, _b: unknown, n: number, map: Int32Array) {
+  o.fill(0);
+  for (let i = 0; i < n; i++) o[map[i]] += a[i];
+}
+
+function reduceMax(o: Float64Array, a: Float64Array, _b: unknown, n: number, map: Int32Array) {
+  o.fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const x = a[i], j = map[i];
+    if (!(x <= o[j])) o[j] = x;
+  }
+}
 
 /**
  * Traces `f` on `example` inputs and compiles its value and gradient with respect to the inputs
@@ -247,7 +372,7 @@ export function compileTape(
     return sizes.length - 1;
   };
   const newMap = (m: Int32Array) => (maps.push(m), maps.length - 1);
-  const linesA: string[] = [], linesB: string[] = [];
+  const linesA: Step[] = [], linesB: Step[] = [];
   const inputSlot: Record<string, number> = {};
   let ops = 0;
   for (let idx = 0; idx < order.length; idx++) {
@@ -275,34 +400,31 @@ export function compileTape(
     const o = newBuf(t.size);
     slot.set(t, o);
     const n = t.size;
-    const src = (k: number) => {
-      // an expression for element i of input k broadcast to t's shape
+    // how input k is read at element i of the output: v (same size), s (scalar), m (index map)
+    const pattern = (k: number): [Pattern, number] => {
       const p = node.inputs[k];
-      if (p.size === n) return `B[${ins[k]}][i]`;
-      if (p.size === 1) return `B[${ins[k]}][0]`;
-      return `B[${ins[k]}][M[${newMap(broadcastIndex(p.shape, t.shape))}][i]]`;
+      if (p.size === n) return ["v", -1];
+      if (p.size === 1) return ["s", -1];
+      return ["m", newMap(broadcastIndex(p.shape, t.shape))];
     };
     switch (op) {
-      case "broadcastTo":
-        lines.push(`for (let i = 0; i < ${n}; i++) B[${o}][i] = ${src(0)};`);
+      case "broadcastTo": {
+        const [pa, ma] = pattern(0);
+        lines.push({ kernel: elementwise("(a)", pa), out: o, ins: [ins[0]], maps: [ma], n });
         break;
+      }
       case "powScalar": {
         const p = a!.p as number;
-        const e = p === 2 ? `x * x` : `Math.pow(x, ${p})`;
-        lines.push(
-          `for (let i = 0; i < ${n}; i++) { const x = B[${ins[0]}][i]; B[${o}][i] = ${e}; }`,
-        );
+        const [pa, ma] = pattern(0);
+        const f = p === 2 ? "(a * a)" : `Math.pow(a, ${p})`; // the kernels' own formulas
+        lines.push({ kernel: elementwise(f, pa), out: o, ins: [ins[0]], maps: [ma], n });
         break;
       }
       case "sum":
       case "max": {
         const inp = node.inputs[0], m = newMap(reduceMap(inp.shape, a!.axes as number[]));
-        const init = op === "sum" ? "0" : "-Infinity";
-        const upd = op === "sum" ? `r[j] += x` : `if (!(x <= r[j])) r[j] = x`;
-        lines.push(
-          `{ const r = B[${o}], a = B[${ins[0]}], map = M[${m}]; r.fill(${init}); ` +
-            `for (let i = 0; i < ${inp.size}; i++) { const j = map[i], x = a[i]; ${upd}; } }`,
-        );
+        const kernel = op === "sum" ? reduceSum : reduceMax;
+        lines.push({ kernel, out: o, ins: [ins[0]], maps: [m], n: inp.size });
         break;
       }
       case "matmul": {
@@ -312,17 +434,25 @@ export function compileTape(
         }
         const [nr, k] = ta ? [A.shape[1], A.shape[0]] : [A.shape[0], A.shape[1]];
         const m = tb ? Bm.shape[0] : Bm.shape[1];
-        const kern = `mm${ta ? "T" : "N"}${tb ? "T" : "N"}`;
-        lines.push(`K.${kern}(B[${ins[0]}], B[${ins[1]}], B[${o}], ${nr}, ${k}, ${m});`);
+        const kernel = matmulKernel(ta, tb, nr, k, m);
+        lines.push({ kernel, out: o, ins: [ins[0], ins[1]], maps: [], n: nr, k, m });
         break;
       }
       default: {
         const formula = scalarFormulas[op];
         if (formula === undefined) throw new Error(`compileTape: op ${op} is not supported`);
-        const e = node.inputs.length === 1 ? formula(src(0), "") : formula(src(0), src(1));
-        lines.push(`for (let i = 0; i < ${n}; i++) B[${o}][i] = ${e};`);
+        if (node.inputs.length === 1) {
+          const [pa, ma] = pattern(0);
+          const kernel = elementwise(formula("a", ""), pa);
+          lines.push({ kernel, out: o, ins: [ins[0]], maps: [ma], n });
+        } else {
+          const [pa, ma] = pattern(0), [pb, mb] = pattern(1);
+          const kernel = elementwise(formula("a", "b"), pa, pb);
+          lines.push({ kernel, out: o, ins: [ins[0], ins[1]], maps: [ma, mb], n });
+        }
       }
     }
+    lines[lines.length - 1].op = op;
   }
   const store = new Float64Array(sizes.reduce((a, b) => a + b, 0));
   const bufs: Buffers = [];
@@ -335,25 +465,28 @@ export function compileTape(
   const gradSlot = Object.fromEntries(params.map((k, i) => [k, slot.get(grads[i])!]));
   const hvSlot = Object.fromEntries(params.map((k, i) => [k, slot.get(hvs[i]) ?? -1]));
   const ySlot = slot.get(y)!;
-  // hoist each buffer into a local so V8 sees one typed array per name
-  const hoist = (lines: string[]) => {
-    const used = new Set<number>();
-    for (const l of lines) for (const m of l.matchAll(/B\[(\d+)\]/g)) used.add(Number(m[1]));
-    const decl = [...used].map((s) => `const b${s} = B[${s}];`);
-    return [...decl, ...lines.map((l) => l.replace(/B\[(\d+)\]/g, "b$1"))].join("\n");
+  const program = (steps: Step[]): () => void => {
+    // each step becomes a closure over its buffers calling a shared kernel (small, hot, and
+    // compiled once for every tape), so there is no big generated function for V8 to compile
+    const calls = steps.map((st): () => void => {
+      const o = bufs[st.out], a = bufs[st.ins[0]], b = st.ins.length > 1 ? bufs[st.ins[1]] : a;
+      const ma = st.maps[0] >= 0 ? maps[st.maps[0]] : EMPTY;
+      const mb = st.maps.length > 1 && st.maps[1] >= 0 ? maps[st.maps[1]] : EMPTY;
+      const { kernel, n, k = 0, m = 0 } = st;
+      if (st.k !== undefined) return () => kernel(a, b, o, n, k, m);
+      return () => kernel(o, a, b, n, ma, mb);
+    });
+    return () => {
+      for (let i = 0; i < calls.length; i++) calls[i]();
+    };
   };
-  const bodyA = hoist(linesA) + `\nreturn B[${ySlot}][0];`;
-  const bodyB = hoist(linesB);
-  const runA = new Function("B", "M", "K", bodyA) as (
-    b: Buffers,
-    m: Int32Array[],
-    k: unknown,
-  ) => number;
-  const runB = new Function("B", "M", "K", bodyB) as (
-    b: Buffers,
-    m: Int32Array[],
-    k: unknown,
-  ) => void;
+  const runA = program(linesA), runB = program(linesB);
+  const yBuf = bufs[ySlot];
+  const listing = (steps: Step[]) =>
+    steps.map((st) =>
+      `b${st.out} = ${st.op}(${st.ins.map((i) => `b${i}`).join(", ")})` +
+      (st.k !== undefined ? ` [${st.n}×${st.k}·${st.k}×${st.m}]` : ` [${st.n}]`)
+    ).join("\n");
   const get = (table: Record<string, number>, name: string, what: string) => {
     const s = table[name];
     if (s === undefined || s < 0) throw new Error(`compileTape: no ${what} "${name}"`);
@@ -372,14 +505,19 @@ export function compileTape(
       b.set(values);
     },
     input: (name) => get(inputSlot, name, "input"),
-    valueAndGrad: () => runA(bufs, maps, KERNELS),
+    valueAndGrad: () => {
+      runA();
+      return yBuf[0];
+    },
     grad: (name) => get(gradSlot, name, "parameter"),
     hvp() {
       if (!options.hvp) throw new Error("compileTape: compiled without hvp: true");
-      runB(bufs, maps, KERNELS);
+      runB();
     },
     hv: (name) => get(hvSlot, name, "Hessian-vector product of"),
     ops,
-    source: `// value and gradient\n${bodyA}\n// Hessian-vector product\n${bodyB}`,
+    source: `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
+      listing(linesB)
+    }`,
   };
 }
