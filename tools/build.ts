@@ -172,6 +172,16 @@ export async function printPdfs(htmlFiles: string[]): Promise<string[]> {
       const page = await browser.context.newPage();
       await page.goto(`file://${html}`, { waitUntil: "load" });
       await page.evaluate(() => document.fonts.ready);
+      // Animated figures (SMIL) print their final picture, not whatever frame is showing.
+      await page.evaluate(() => {
+        for (const svg of document.querySelectorAll("svg")) {
+          const animation = svg.querySelector("animate, animateMotion, animateTransform, set");
+          if (!animation || svg.parentElement?.closest("svg")) continue;
+          const dur = parseFloat(animation.getAttribute("dur") ?? "0") || 0;
+          svg.pauseAnimations();
+          svg.setCurrentTime(Math.max(0, dur - 0.01));
+        }
+      });
       await page.emulateMedia({ media: "print" });
       const pdf = html.replace(/\.html$/, ".pdf");
       await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, format: "A4" });

@@ -112,7 +112,8 @@ export async function inspectHandout(
         return { label: i.alt, width: r.width, height: r.height };
       });
       return {
-        formulas: katex.length,
+        // Formulas of the notebook (the contents list repeats those of its headings).
+        formulas: katex.filter((k) => !k.closest("nav.toc")).length,
         unrendered,
         texErrors,
         rawTex,

@@ -351,10 +351,20 @@ export function renderNotebook(executed: Notebook, options: RenderOptions): Rend
   const nb = options.edition === "student" ? studentVersion(executed) : executed;
   const md = markdownContext(options.dir);
   const ctx: OutputContext = { figures: 0, md };
-  const cells = nb.cells.map((cell, i) =>
+  const rendered = nb.cells.map((cell, i) =>
     renderCell(cell, i, options.edition, executed.cells[i], ctx)
-  )
-    .filter(Boolean).join("\n");
+  ).filter(Boolean);
+  // A table of contents of the top-level sections, after the opening cell.
+  const sections = [
+    ...rendered.join("\n").matchAll(
+      /<section class="cell markdown"[^>]*>[\s\S]*?<\/section>/g,
+    ),
+  ].flatMap((m) => [...m[0].matchAll(/<h2 id="([^"]+)">([\s\S]*?)<\/h2>/g)]);
+  if (sections.length >= 2) {
+    const items = sections.map((m) => `<li><a href="#${m[1]}">${m[2]}</a></li>`).join("");
+    rendered.splice(1, 0, `<nav class="toc" aria-label="Contents"><ol>${items}</ol></nav>`);
+  }
+  const cells = rendered.join("\n");
   const title = notebookTitle(nb, options.stem);
   const titleText = plainText(title);
   const header = `<header class="masthead">

@@ -277,3 +277,18 @@ Deno.test("KaTeX's CSS carries only the fonts the page uses, as woff2 data: URIs
   }
   assert.equal(katexCss("<p>no math</p>"), "");
 });
+
+Deno.test("a handout opens with a contents list of its top-level sections", () => {
+  const nb = notebook([
+    md("# 9. T\n\nIntro."),
+    md("## First $x$ part\n\ntext\n\n## Second\n\n### not listed"),
+    md("## Second"),
+  ]);
+  const { html } = render(nb);
+  const toc = html.match(/<nav class="toc"[\s\S]*?<\/nav>/)![0];
+  assert.match(toc, /href="#first-x-part">First <span class="katex">/);
+  assert.match(toc, /href="#second">Second</);
+  assert.match(toc, /href="#second-2">Second</);
+  assert.ok(!toc.includes("not listed"));
+  assert.ok(html.indexOf('id="cell-1"') < html.indexOf('<nav class="toc"'));
+});
