@@ -354,3 +354,47 @@ Deno.test("matmul() and its backward agree with a naive triple loop for every sm
     }
   }
 });
+
+/** A random pair of broadcast-compatible shapes (up to 3 axes, sizes 1 to 3). */
+function randomShapes(rng: Rng): [number[], number[]] {
+  const nd = 1 + rng.int(3);
+  const full = Array.from({ length: nd }, () => 1 + rng.int(3));
+  const pick = () => {
+    const drop = rng.int(nd); // drop some leading axes
+    return full.slice(drop).map((d) => (rng.uniform() < 0.3 ? 1 : d));
+  };
+  return [pick(), pick()];
+}
+
+Deno.test("binary ops and reductions on random broadcast shapes match finite differences", () => {
+  const rng = new Rng(2026);
+  const ops: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+    ["add", (a, b) => ad.add(a, b)],
+    ["sub", (a, b) => ad.sub(a, b)],
+    ["mul", (a, b) => ad.mul(a, b)],
+    ["div", (a, b) => ad.div(a, ad.exp(b))],
+    ["maximum", (a, b) => ad.maximum(a, b)],
+    ["where", (a, b) => ad.where(ad.greater(a, 0.2), a.sin(), b.square())],
+  ];
+  for (let trial = 0; trial < 40; trial++) {
+    const [sa, sb] = randomShapes(rng);
+    const [name, op] = ops[trial % ops.length];
+    const a = randn(sa, rng), b = randn(sb, rng);
+    const out = op(a, b);
+    const axis = out.ndim === 0 ? undefined : rng.int(out.ndim);
+    const keep = rng.uniform() < 0.5;
+    const w = randn(ad.sum(out, axis, keep).shape as number[], rng);
+    const loss = (p: Inputs) => ad.sum(ad.mul(ad.sum(op(p.a, p.b), axis, keep).tanh(), w));
+    const x = { a, b };
+    const g = grad(loss)(x);
+    const h = 1e-6;
+    for (const k of ["a", "b"]) {
+      assert.deepEqual(g[k].shape, x[k as "a" | "b"].shape, `${name} [${sa}] [${sb}]`);
+      for (let i = 0; i < g[k].size; i++) {
+        const fd = (loss(perturbed(x, k, i, h)).item() - loss(perturbed(x, k, i, -h)).item()) /
+          (2 * h);
+        close(g[k].data[i], fd, 1e-6, 1e-7, `${name} [${sa}] [${sb}] axis ${axis} d/d${k}[${i}]`);
+      }
+    }
+  }
+});
