@@ -1,6 +1,6 @@
 /**
  * `deno task grade <submissions folder> [--out grading/] [--source notebooks/] [--jobs N]
- * [--timeout 30] [--memory 3072]`: grades every student's notebooks in a bubblewrap sandbox and
+ * [--timeout 30] [--memory 3072] [--heap MiB]`: grades every student's notebooks in a bubblewrap sandbox and
  * writes `grades.csv` and one HTML feedback page per student into the output folder.
  * See tools/grading/README.md.
  *
@@ -13,7 +13,7 @@ import { ROOT, setup } from "./setup.ts";
 import { gradeAll } from "./grading/grader.ts";
 
 const USAGE =
-  "usage: deno task grade SUBMISSIONS [--out DIR] [--source DIR] [--jobs N] [--timeout S] [--memory MiB]";
+  "usage: deno task grade SUBMISSIONS [--out DIR] [--source DIR] [--jobs N] [--timeout S] [--memory MiB] [--heap MiB]";
 
 if (import.meta.main) {
   let parsed;
@@ -27,6 +27,7 @@ if (import.meta.main) {
         jobs: { type: "string", default: "1" },
         timeout: { type: "string", default: "30" },
         memory: { type: "string", default: "3072" },
+        heap: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -50,6 +51,7 @@ if (import.meta.main) {
   const jobs = Math.floor(num("jobs", values.jobs, 1));
   const timeout = num("timeout", values.timeout, 1);
   const memoryMb = Math.floor(num("memory", values.memory, 2048));
+  const heapMb = values.heap === undefined ? undefined : Math.floor(num("heap", values.heap, 64));
   await setup();
   const out = resolve(values.out);
   try {
@@ -59,6 +61,7 @@ if (import.meta.main) {
       jobs,
       timeout,
       memoryMb,
+      heapMb,
     });
     const n = run.grades.filter((g) => g.results.length).length;
     console.error(

@@ -33,6 +33,8 @@ export interface GradeOptions {
   timeout?: number;
   /** Memory limit per process in MiB (default 3072). */
   memoryMb?: number;
+  /** V8 heap limit in MiB (default: a quarter of memoryMb). */
+  heapMb?: number;
   /** Progress lines go here (default: stderr). */
   log?: (line: string) => void;
 }
@@ -79,7 +81,7 @@ function sanitizeName(s: string): string {
 async function gradeOne(
   job: Job,
   bytes: Uint8Array | undefined,
-  opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">>,
+  opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">> & { heapMb?: number },
 ): Promise<NotebookGrade> {
   const { student, source } = job;
   const base = { student, notebook: source.name, notices: [] };
@@ -118,6 +120,7 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
     jobs = 1,
     timeout = 30,
     memoryMb = 3072,
+    heapMb,
     log = (l: string) => console.error(l),
   } = options;
   const unavailable = await sandboxAvailable();
@@ -168,6 +171,7 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
     const g = await gradeOne(job, job.path ? files.get(job.path)!.bytes : undefined, {
       timeout,
       memoryMb,
+      heapMb,
     });
     done++;
     const got = g.results.reduce((s, r) => s + r.points, 0);

@@ -40,6 +40,8 @@ export interface SandboxLimits {
   timeout?: number;
   /** Memory per process in MiB (RLIMIT_DATA; default 3072). V8's heap gets a quarter of it. */
   memoryMb?: number;
+  /** V8's old-space (heap) limit in MiB (default: a quarter of `memoryMb`). */
+  heapMb?: number;
   /** Wall-clock limit for the whole run in seconds (default: timeout × (code cells + 2) + 60). */
   wallSeconds?: number;
 }
@@ -109,10 +111,11 @@ export const SANDBOX_NOTEBOOKS: string = join(ROOT, "notebooks");
  */
 export function sandboxArgs(
   command: string[],
-  { notebookHost, name, memoryMb = 3072, denoJson }: {
+  { notebookHost, name, memoryMb = 3072, heap, denoJson }: {
     notebookHost?: string;
     name?: string;
     memoryMb?: number;
+    heap?: number;
     /** A deno.json to show in place of the project's (see {@link sandboxDenoJson}). */
     denoJson?: string;
   } = {},
@@ -184,7 +187,7 @@ export function sandboxArgs(
     JUPYTER_RUNTIME_DIR: "/tmp/jupyter/runtime",
     JUPYTER_PLATFORM_DIRS: "1",
     PYDEVD_DISABLE_FILE_VALIDATION: "1",
-    DENO_V8_FLAGS: `--max-old-space-size=${heapMb(memoryMb)}`,
+    DENO_V8_FLAGS: `--max-old-space-size=${heap ?? heapMb(memoryMb)}`,
     DENO_NO_UPDATE_CHECK: "1",
     DENO_NO_PROMPT: "1",
   };
@@ -240,7 +243,7 @@ const MAX_OUTPUT = 64 * 2 ** 20;
 export async function runSandboxed(
   notebookText: string,
   name: string,
-  { timeout = 30, memoryMb = 3072, wallSeconds }: SandboxLimits = {},
+  { timeout = 30, memoryMb = 3072, heapMb: heap, wallSeconds }: SandboxLimits = {},
 ): Promise<SandboxResult> {
   const dir = await Deno.makeTempDir({ prefix: "grade-nb-" });
   try {
@@ -267,7 +270,7 @@ export async function runSandboxed(
       args: [
         ...prlimitArgs(memoryMb),
         BWRAP,
-        ...sandboxArgs(command, { notebookHost: host, name, memoryMb, denoJson }),
+        ...sandboxArgs(command, { notebookHost: host, name, memoryMb, heap, denoJson }),
       ],
       stdin: "piped",
       stdout: "piped",

@@ -6,7 +6,7 @@
  */
 
 import { cellSource } from "../exercises.ts";
-import type { SandboxResult } from "./sandbox.ts";
+import { heapMb, type SandboxResult } from "./sandbox.ts";
 
 /** One graded cell's result. */
 export interface CellResult {
@@ -40,7 +40,7 @@ export function score(
   graded: { gradeId: string; points: number }[],
   gradedAt: Map<string, number>,
   result: SandboxResult,
-  { memoryMb }: { memoryMb: number },
+  { memoryMb, heapMb: heap }: { memoryMb: number; heapMb?: number },
 ): CellResult[] {
   const { report, notebook, failure } = result;
   const problem = failure ?? report.executor_error ?? report.input_error;
@@ -62,7 +62,7 @@ export function score(
     }
   }
   const cause = report.memory_exhausted
-    ? `the kernel ran out of memory (limit ${memoryMb} MiB)`
+    ? `the kernel ran out of memory (heap limit ${heap ?? heapMb(memoryMb)} MiB)`
     : "the kernel died (Deno.exit(), a crash, or memory exhaustion)";
   const where = diedAt >= 0
     ? ` in cell ${diedAt + 1} (${firstLine(cellSource(notebook.cells[diedAt])).slice(0, 60)})`
