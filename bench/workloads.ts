@@ -245,18 +245,29 @@ export class DigitsOracle implements Differentiable<number[]> {
 
   /** Loads a batch: rows of X (pixels / 16) and their labels. */
   setBatch(X: Tensor, y: Tensor): void {
-    const rows = y.size;
-    if (rows > BATCH || X.size !== rows * 64) {
+    this.setRows(X, y, Array.from({ length: y.size }, (_, i) => i), 0, y.size);
+  }
+
+  /**
+   * Loads the batch `order[start..end)` of the rows of (X, y), copied straight into the tape's
+   * input buffers (what `minibatches` yields, without making a tensor per batch).
+   */
+  setRows(X: Tensor, y: Tensor, order: readonly number[], start: number, end: number): void {
+    const rows = end - start, d = 64;
+    if (!(rows >= 1 && rows <= BATCH) || X.size !== y.size * d) {
       throw new Error(
-        `DigitsOracle: a batch has 1 to ${BATCH} rows of 64 pixels, got [${X.shape}]`,
+        `DigitsOracle: a batch has 1 to ${BATCH} rows of ${d} pixels, got ${rows} rows of [${X.shape}]`,
       );
     }
-    const xb = this.tape.input("X"), yb = this.tape.input("Y");
+    const xb = this.tape.input("X"), yb = this.tape.input("Y"), xs = X.data;
     xb.fill(0);
-    xb.set(X.data);
     yb.fill(0);
     const w = rows === BATCH ? 1 : BATCH / rows;
-    for (let i = 0; i < rows; i++) yb[i * 10 + y.data[i]] = w;
+    for (let r = 0; r < rows; r++) {
+      const src = order[start + r] * d, dst = r * d;
+      for (let j = 0; j < d; j++) xb[dst + j] = xs[src + j];
+      yb[r * 10 + y.data[order[start + r]]] = w;
+    }
     this.last = null;
   }
 
@@ -304,21 +315,24 @@ export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): B
   const started = performance.now(), cpu0 = cpuSeconds();
   const init = digitsModel.init(new Rng(0));
   const opt = adam({ alpha: 1e-3 });
-  const batches = minibatches(X, y, { batchSize: BATCH, seed: 0 });
   let steps = 0, final: Record_;
   if (oracle === "tape") {
     const f = new DigitsOracle(init);
     let theta = flatParams(init);
     let state = opt.init(theta);
+    // the batches of minibatches(X, y, { batchSize: BATCH, seed: 0 }), rows copied into the tape
+    const rng = new Rng(0), n = y.size;
     for (let e = 0; e < epochs; e++) {
-      for (const b of batches) {
-        f.setBatch(b.X, b.y);
+      const order = rng.permutation(n);
+      for (let b = 0; b < n; b += BATCH) {
+        f.setRows(X, y, order, b, Math.min(n, b + BATCH));
         ({ params: theta, state } = optimStep(opt, f, theta, state));
         steps++;
       }
     }
     final = f.unflatten(theta);
   } else {
+    const batches = minibatches(X, y, { batchSize: BATCH, seed: 0 });
     let params = init, state = opt.init(init), batch = { X, y };
     const loss = (p: Record_) => digitsModel.loss(p, batch.X, batch.y);
     for (let e = 0; e < epochs; e++) {
