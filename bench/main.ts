@@ -85,7 +85,7 @@ if (import.meta.main) {
     const { table, checks } = compare(course, torch);
     console.log("\n" + formatTable(table) + "\n");
     for (const c of checks) console.log(`${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
-    const failed = checks.filter((c) => !c.pass && !c.name.startsWith("target:"));
+    const failed = checks.filter((c) => !c.pass && !c.name.startsWith("target"));
     if (failed.length > 0) Deno.exitCode = 1;
   }
 }

@@ -62,6 +62,20 @@ export function raceDifferences(course: BenchRecord, torch: BenchRecord): Record
   return out;
 }
 
+/** The same target judged on CPU seconds (less sensitive to what else runs on the machine). */
+function cpuTarget(what: string, course: BenchRecord, torch: BenchRecord, min: number): Check[] {
+  const c = course.cpu_seconds as number | undefined, t = torch.cpu_seconds as number | undefined;
+  if (c === undefined || t === undefined) return [];
+  const ratio = (t / torch.steps) / (c / course.steps);
+  return [{
+    name: `target (CPU time): ${what}`,
+    pass: ratio >= min,
+    detail: `${fmt(ratio)}× (${fmt((c / course.steps) * 1e6)} µs vs ${
+      fmt((t / torch.steps) * 1e6)
+    } µs of CPU per step)`,
+  }];
+}
+
 /** "; CPU time N×" when both records carry `cpu_seconds` (wall time is what the targets judge). */
 function cpuNote(course: BenchRecord, torch: BenchRecord): string {
   const c = course.cpu_seconds as number | undefined, t = torch.cpu_seconds as number | undefined;
@@ -163,6 +177,7 @@ export function compare(
       detail: `${fmt(speedup)}× (${fmt(cr.per_step_us)} µs vs ${fmt(tr.per_step_us)} µs per step)` +
         cpuNote(cr, tr),
     });
+    targets.push(...cpuTarget("beale-race ≥ 50× faster than torch eager", cr, tr, 50));
   }
   if (cm && tm) {
     for (const [who, r] of [["course", cm], ["torch", tm]] as const) {
@@ -180,6 +195,7 @@ export function compare(
       detail: `${fmt(speedup)}× (${fmt(cm.per_step_us)} µs vs ${fmt(tm.per_step_us)} µs per step)` +
         cpuNote(cm, tm),
     });
+    targets.push(...cpuTarget("digits-mlp no slower than torch (one thread)", cm, tm, 1));
     targets.push({
       name: "target: digits-mlp peak memory < 300 MB",
       pass: (cm.peak_rss_mb as number) < 300,
@@ -193,6 +209,14 @@ export function compare(
       detail: `${fmt(ca.ratio as number)}× (torch ${ta ? fmt(ta.ratio as number) : "?"}×)` +
         (ca.cpu_ratio !== undefined ? `; CPU time ${fmt(ca.cpu_ratio as number)}×` : ""),
     });
+    if (ca.cpu_ratio !== undefined) {
+      const r = ca.cpu_ratio as number, tr = ta?.cpu_ratio as number | undefined;
+      targets.push({
+        name: "target (CPU time): adahessian-step ≤ 3× an Adam step",
+        pass: r <= 3,
+        detail: `${fmt(r)}× (torch ${tr !== undefined ? fmt(tr) : "?"}×)`,
+      });
+    }
   }
   return { table, checks: [...checks, ...targets] };
 }
