@@ -268,11 +268,15 @@ function renderCell(
   const count = cell.execution_count ?? null;
   const prompt = `<span class="prompt" aria-hidden="true">[${count ?? " "}]</span>`;
   const outputs = renderOutputs((cell.outputs ?? []) as Record<string, unknown>[], ctx);
-  return `<section class="cell code" ${attrs}>
+  const timing = (cell.metadata?.tags ?? []).includes("timing");
+  const note = timing && outputs
+    ? `<p class="timing-note">Measured on the machine that built this handout: the numbers change from run to run.</p>`
+    : "";
+  return `<section class="cell code${timing ? " timing" : ""}" ${attrs}>
 <div class="input">${prompt}${
     badge(original, edition, cellSource(original))
   }<pre><code class="hljs language-typescript">${highlight(source)}</code></pre></div>${
-    outputs ? `\n<div class="outputs">${outputs}</div>` : ""
+    outputs ? `\n<div class="outputs">${note}${outputs}</div>` : ""
   }
 </section>`;
 }

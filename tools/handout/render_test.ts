@@ -227,7 +227,9 @@ Deno.test("the student edition has the stub, no solution, no hidden tests, no gr
   );
   assert.ok(textOf(student).includes("check(f(1) === 42);"));
   const section = (html: string, cell: number) =>
-    html.match(new RegExp(`<section class="cell code" id="cell-${cell}"[\\s\\S]*?</section>`))![0];
+    html.match(
+      new RegExp(`<section class="cell code[^"]*" id="cell-${cell}"[\\s\\S]*?</section>`),
+    )![0];
   assert.ok(!section(student, 3).includes('class="outputs"'));
   assert.ok(!section(student, 4).includes('class="outputs"'));
   assert.match(section(student, 4), /data-graded="true"/);
@@ -291,4 +293,15 @@ Deno.test("a handout opens with a contents list of its top-level sections", () =
   assert.match(toc, /href="#second-2">Second</);
   assert.ok(!toc.includes("not listed"));
   assert.ok(html.indexOf('id="cell-1"') < html.indexOf('<nav class="toc"'));
+});
+
+Deno.test("a cell tagged timing says its numbers are measurements", () => {
+  const nb = notebook([
+    code("performance.now()", [result({ "text/plain": "12.5" })], { tags: ["timing"] }),
+    code("1", [result({ "text/plain": "1" })]),
+  ]);
+  const { html } = render(nb);
+  assert.match(html, /<section class="cell code timing" id="cell-1"[\s\S]*?class="timing-note"/);
+  assert.match(html, /<section class="cell code" id="cell-2"/);
+  assert.equal((html.match(/class="timing-note"/g) ?? []).length, 1);
 });
