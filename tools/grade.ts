@@ -13,7 +13,7 @@ import { ROOT, setup } from "./setup.ts";
 import { gradeAll } from "./grading/grader.ts";
 
 const USAGE =
-  "usage: deno task grade SUBMISSIONS [--out DIR] [--source DIR] [--jobs N] [--timeout S] [--memory MiB] [--heap MiB]";
+  "usage: deno task grade SUBMISSIONS [--out DIR] [--source DIR] [--jobs N] [--timeout S] [--memory MiB] [--heap MiB] [--checksums release/checksums.json]";
 
 if (import.meta.main) {
   let parsed;
@@ -28,6 +28,7 @@ if (import.meta.main) {
         timeout: { type: "string", default: "30" },
         memory: { type: "string", default: "3072" },
         heap: { type: "string" },
+        checksums: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -62,6 +63,7 @@ if (import.meta.main) {
       timeout,
       memoryMb,
       heapMb,
+      ...(values.checksums ? { checksums: resolve(values.checksums) } : {}),
     });
     const n = run.grades.filter((g) => g.results.length).length;
     console.error(

@@ -152,6 +152,11 @@ function cleanCell(cell: NotebookCell, source: string, nbgraderMeta?: unknown): 
   return out;
 }
 
+/** SHA-256 of every cell's source (for comparing with release/checksums.json). */
+export function cellHashesOf(nb: Notebook): Promise<string[]> {
+  return Promise.all(nb.cells.map((c) => sha256Hex(cellSource(c))));
+}
+
 /** The notebook to execute, the notices, and where each graded cell ended up. */
 export interface Assembled {
   notebook: Notebook;
@@ -166,7 +171,16 @@ export interface Assembled {
  * put back after the cell that precedes them in the source, duplicates of graded/locked cells
  * dropped. Solution cells and the student's own cells are kept as written.
  */
-export function assemble(source: Notebook, submission: Notebook): Assembled {
+export function assemble(
+  source: Notebook,
+  submission: Notebook,
+  { releasedSums = {}, cellHashes = [] }: {
+    /** grade_id → SHA-256 of the cell as released (release/checksums.json), if known. */
+    releasedSums?: Record<string, string>;
+    /** SHA-256 of each submitted cell's source, index-aligned with `submission.cells`. */
+    cellHashes?: (string | undefined)[];
+  } = {},
+): Assembled {
   const student = studentVersion(source, { clearOutputs: true });
   const byId = new Map<string, { index: number; cell: NotebookCell; released: string }>();
   source.cells.forEach((cell, index) => {
@@ -211,8 +225,11 @@ export function assemble(source: Notebook, submission: Notebook): Assembled {
     }
     firstAt.set(id, i);
     if (protectedCell) {
+      // Unchanged: as released (the recorded checksum, so that an instructor's later edit of the
+      // source is not blamed on the student), or as the source's student version now.
+      const asReleased = releasedSums[id] !== undefined && cellHashes[i] === releasedSums[id];
       const changed = cell.cell_type !== src.cell.cell_type ||
-        normalizeSource(text) !== normalizeSource(src.released);
+        (!asReleased && normalizeSource(text) !== normalizeSource(src.released));
       if (changed) {
         notices.push({
           gradeId: id,

@@ -9,9 +9,11 @@
 
 import { basename, join } from "node:path";
 import { NOTEBOOKS_DIR, pool } from "../course.ts";
+import { ROOT } from "../setup.ts";
 import type { Notebook } from "../exercises.ts";
 import {
   assemble,
+  cellHashesOf,
   gradedCells,
   InvalidSubmission,
   parseSubmission,
@@ -19,7 +21,7 @@ import {
 } from "./assemble.ts";
 import { feedbackPage, type NotebookGrade, rows, toCsv } from "./report.ts";
 import { runSandboxed, sandboxAvailable } from "./sandbox.ts";
-import { score } from "./score.ts";
+import { otherErrors, score } from "./score.ts";
 
 /** Options of {@link gradeAll}. */
 export interface GradeOptions {
@@ -35,6 +37,12 @@ export interface GradeOptions {
   memoryMb?: number;
   /** V8 heap limit in MiB (default: a quarter of memoryMb). */
   heapMb?: number;
+  /**
+   * release/checksums.json of the release the students worked on: a read-only cell that matches
+   * its recorded checksum is not reported as changed even if the source was edited since.
+   * Default: `<project>/release/checksums.json` when grading the course's notebooks/ and it exists.
+   */
+  checksums?: string;
   /** Progress lines go here (default: stderr). */
   log?: (line: string) => void;
 }
@@ -74,6 +82,26 @@ export interface GradeRun {
   seconds: number;
 }
 
+/** grade_id → sha256 per notebook, from release/checksums.json (empty when absent). */
+function readChecksums(path?: string): Record<string, Record<string, string>> {
+  if (!path) return {};
+  let data: Record<string, Record<string, { sha256?: string }>>;
+  try {
+    data = JSON.parse(Deno.readTextFileSync(path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return {};
+    throw new Error(`${path}: not readable as the release's checksums (${(e as Error).message})`);
+  }
+  return Object.fromEntries(
+    Object.entries(data).map(([nb, cells]) => [
+      nb,
+      Object.fromEntries(
+        Object.entries(cells).flatMap(([id, c]) => (c?.sha256 ? [[id, c.sha256]] : [])),
+      ),
+    ]),
+  );
+}
+
 function sanitizeName(s: string): string {
   return s.replace(/[^\w.@-]+/g, "_").replace(/^\.+/, "_") || "_";
 }
@@ -81,7 +109,10 @@ function sanitizeName(s: string): string {
 async function gradeOne(
   job: Job,
   bytes: Uint8Array | undefined,
-  opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">> & { heapMb?: number },
+  opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">> & {
+    heapMb?: number;
+    releasedSums?: Record<string, string>;
+  },
 ): Promise<NotebookGrade> {
   const { student, source } = job;
   const base = { student, notebook: source.name, notices: [] };
@@ -106,9 +137,17 @@ async function gradeOne(
     if (e instanceof InvalidSubmission) return zero("invalid", `not graded: ${e.message}`);
     throw e;
   }
-  const { notebook, notices, gradedAt } = assemble(source.notebook, submission);
+  const { notebook, notices, gradedAt } = assemble(source.notebook, submission, {
+    releasedSums: opts.releasedSums,
+    cellHashes: await cellHashesOf(submission),
+  });
   const result = await runSandboxed(JSON.stringify(notebook), source.name, opts);
-  return { ...base, notices, results: score(source.graded, gradedAt, result, opts) };
+  return {
+    ...base,
+    notices,
+    results: score(source.graded, gradedAt, result, opts),
+    cellErrors: otherErrors(result, new Set(gradedAt.values())),
+  };
 }
 
 /** Grades every student folder in `submissions`; writes grades.csv and feedback/ into `out`. */
@@ -121,11 +160,13 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
     timeout = 30,
     memoryMb = 3072,
     heapMb,
+    checksums = source === NOTEBOOKS_DIR ? join(ROOT, "release", "checksums.json") : undefined,
     log = (l: string) => console.error(l),
   } = options;
   const unavailable = await sandboxAvailable();
   if (unavailable) throw new Error(`cannot grade safely: ${unavailable}`);
   const sources = loadSources(source);
+  const recorded = readChecksums(checksums);
   if (sources.length === 0) throw new Error(`no notebook with graded cells in ${source}`);
   const students = [...Deno.readDirSync(submissions)]
     .filter((e) => e.isDirectory && !e.name.startsWith("."))
@@ -172,6 +213,7 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
       timeout,
       memoryMb,
       heapMb,
+      releasedSums: recorded[job.source.name],
     });
     done++;
     const got = g.results.reduce((s, r) => s + r.points, 0);

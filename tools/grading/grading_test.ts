@@ -9,10 +9,16 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cellSource, type Notebook, type NotebookCell } from "../exercises.ts";
+import { cellSource, type Notebook, type NotebookCell, studentVersion } from "../exercises.ts";
 import { ROOT, setup } from "../setup.ts";
 import { release } from "../release.ts";
-import { assemble, InvalidSubmission, parseSubmission, sha256Hex } from "./assemble.ts";
+import {
+  assemble,
+  cellHashesOf,
+  InvalidSubmission,
+  parseSubmission,
+  sha256Hex,
+} from "./assemble.ts";
 import { gradeAll } from "./grader.ts";
 import { feedbackPage, toCsv } from "./report.ts";
 import { BWRAP, sandboxArgs } from "./sandbox.ts";
@@ -91,6 +97,26 @@ Deno.test("assemble() restores tests (hidden ones too), keeps answers, reports w
     1,
   );
   assert.equal(new Set(notebook.cells.map((c) => c.id)).size, notebook.cells.length);
+});
+
+Deno.test("assemble() does not blame the student for a test the instructor edited after the release", async () => {
+  const sub = studentVersion(FIXTURE);
+  const edited = structuredClone(FIXTURE);
+  byId(edited, "test_square").source = cellSource(byId(edited, "test_square")).replace(
+    "(3)",
+    "(4)",
+  );
+  const releasedSums = { test_square: await sha256Hex('checkClose("square(3)", square(3), 9);') };
+  const cellHashes = await cellHashesOf(sub);
+  assert.deepEqual(assemble(edited, sub, { releasedSums, cellHashes }).notices, []);
+  assert.deepEqual(assemble(edited, sub).notices.map((n) => n.kind), ["tampered"]);
+  byId(sub, "test_square").source = "// changed";
+  assert.deepEqual(
+    assemble(edited, sub, { releasedSums, cellHashes: await cellHashesOf(sub) }).notices.map((n) =>
+      n.kind
+    ),
+    ["tampered"],
+  );
 });
 
 Deno.test("grades.csv quotes, flattens and defuses messages; the feedback page escapes them", () => {
@@ -319,6 +345,8 @@ Deno.test("grade: the corpus of broken and hostile submissions gets exactly the 
   assert.match(bob, /Total: <strong>3 \/ 6<\/strong>/);
   assert.match(bob, /test_gd_step<\/code><\/td><td>✗ failed/);
   assert.match(bob, /expected \[0\.95, 2\.1\], got \[1\.05, 1\.9\]/);
+  const carol = await Deno.readTextFile(join(out, "feedback", "carol_syntax_error.html"));
+  assert.match(carol, /Errors in your cells.*<code>gd_step<\/code>.*Execution failed/s);
   const mallory = await Deno.readTextFile(join(out, "feedback", "mallory_edit_test.html"));
   assert.match(mallory, /<strong>tampered<\/strong>: cell 8 \(&quot;test_gd_step&quot;\)/);
 

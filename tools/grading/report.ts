@@ -6,7 +6,7 @@
  */
 
 import type { Notice } from "./assemble.ts";
-import type { CellResult } from "./score.ts";
+import type { CellError, CellResult } from "./score.ts";
 
 /** Everything the grader found for one notebook of one student. */
 export interface NotebookGrade {
@@ -14,6 +14,8 @@ export interface NotebookGrade {
   notebook: string;
   results: CellResult[];
   notices: Notice[];
+  /** Errors in cells that are not graded (answers, the student's own cells): feedback page only. */
+  cellErrors?: CellError[];
   /** Set when the whole notebook could not be graded (unreadable, wrong kernel, missing). */
   problem?: string;
 }
@@ -120,12 +122,21 @@ export function feedbackPage(student: string, grades: NotebookGrade[]): string {
         )
       }</ul>`
       : "";
+    const errors = g.cellErrors?.length
+      ? `<h3>Errors in your cells</h3><p>A test fails when a cell it depends on failed first:</p><ul>${
+        g.cellErrors.map((e) =>
+          `<li>${e.gradeId ? `<code>${esc(e.gradeId)}</code>, ` : ""}the cell starting <code>${
+            esc(e.firstLine)
+          }</code>: <pre class="msg">${esc(e.message)}</pre></li>`
+        ).join("")
+      }</ul>`
+      : "";
     const problem = g.problem ? `<p class="problem">${esc(g.problem)}</p>` : "";
     return `<section><h2>${esc(g.notebook)}: ${got} / ${of} points</h2>${problem}
 <table><thead><tr><th>test</th><th>result</th><th>points</th><th>details</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>${notices}</section>`;
+</tbody></table>${errors}${notices}</section>`;
   }).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

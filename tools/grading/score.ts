@@ -97,3 +97,24 @@ export function score(
     return { ...base, points: g.points, status: "pass", message: "", output: printed };
   });
 }
+
+/** An error in a cell that is not graded (an answer or the student's own cell), for the feedback page. */
+export interface CellError {
+  gradeId?: string;
+  firstLine: string;
+  message: string;
+}
+
+/** The errors of the cells that are not graded, in notebook order. */
+export function otherErrors(result: SandboxResult, graded: Set<number>): CellError[] {
+  return (result.notebook?.cells ?? []).flatMap((cell, i) => {
+    if (graded.has(i) || cell.cell_type !== "code") return [];
+    const error = ((cell.outputs ?? []) as Output[]).find((o) => o.output_type === "error");
+    if (!error) return [];
+    return [{
+      gradeId: cell.metadata?.nbgrader?.grade_id,
+      firstLine: firstLine(cellSource(cell)).slice(0, 80),
+      message: `${error.ename ?? "Error"}: ${(error.evalue ?? "").replace(ANSI, "")}`.trim(),
+    }];
+  });
+}
