@@ -101,6 +101,8 @@ const defaults = {
   width: 640,
   height: 360,
   dashes: ["none", "6,3", "1.5,2.5", "10,3,2,3"],
+  /** Plot's default left margin, widened for long log-axis tick labels. */
+  marginLeft: 40,
 } as const;
 
 const layerKeys = [
@@ -200,6 +202,25 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
   return { series, xKey, yKeys };
 }
 
+/**
+ * A left margin wide enough for the longest tick label of a log axis over [lo, hi]: Plot's
+ * default of 40 px cuts off labels such as "1e−10" or "0.00001". Plot's log ticks are powers of
+ * ten, or m·10ᵏ (m = 1…9) on a short axis, so the candidates are all of those within the range.
+ */
+function logMarginLeft(lo: number, hi: number): number {
+  let longest = 0;
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (let m = 1; m <= 9; m++) {
+      const v = m * 10 ** k;
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
+        longest = Math.max(longest, formatLevel(+v.toPrecision(12)).length);
+      }
+    }
+  }
+  // about 6.5 px per character of the 10 px axis font, plus the tick (6 px) and its padding (3 px)
+  return Math.max(defaults.marginLeft, Math.ceil(longest * 6.5 + 12));
+}
+
 /** Bias-corrected exponential moving average, skipping non-finite values. */
 function smoothed(points: { x: number; y: number }[], rho: number): { x: number; y: number }[] {
   let m = 0, w = 0;
@@ -285,11 +306,13 @@ export function curveOptions(
       yScale === "log" ? "no positive finite values to plot on a log axis" : "no finite values",
     );
   }
+  const ys = series.flatMap((s) => s.points.filter(keep).map((p) => p.y));
   const commonWord =
     yKeys.map(fieldLabel).map((l) => l.split(" ").at(-1)).every((w, _, a) => w === a[0])
       ? fieldLabel(yKeys[0]).split(" ").at(-1)
       : "value";
   return {
+    marginLeft: yScale === "log" ? logMarginLeft(Math.min(...ys), Math.max(...ys)) : undefined,
     x: { label: options.xLabel ?? fieldLabel(xKey), grid: true },
     y: {
       type: yScale,

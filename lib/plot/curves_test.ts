@@ -144,3 +144,23 @@ Deno.test("curves() reads minimize results (path) and fit histories (steps, epoc
   );
   assert.match(curves([history], { x: "time" }).label, /loss against wall time \(s\)/);
 });
+
+Deno.test("curveOptions() widens the left margin so long log-axis tick labels fit", () => {
+  const path = Array.from({ length: 50 }, (_, t) => ({ t, loss: 10 ** (-t / 4) }));
+  const wide = curveOptions([{ name: "GD", data: path }], { yScale: "log" });
+  // the longest label is "0.000001" (8 characters); Plot's default of 40 px cuts it off
+  assert.ok((wide.marginLeft as number) >= 60, `marginLeft ${wide.marginLeft}`);
+  const short = curveOptions([{ name: "GD", data: [{ t: 0, loss: 1 }, { t: 1, loss: 0.1 }] }], {
+    yScale: "log",
+  });
+  assert.equal(short.marginLeft, 40);
+  assert.equal(curveOptions([{ name: "GD", data: path }]).marginLeft, undefined);
+});
+
+Deno.test("curves() over twelve decades matches its snapshot (labels inside the margin)", async () => {
+  const path = Array.from({ length: 50 }, (_, t) => ({ t, loss: 10 ** (-t / 4) }));
+  await assertSnapshot(
+    "curves_log_long_labels",
+    curves([{ name: "GD", data: path }], { yScale: "log", title: "Twelve decades" }),
+  );
+});
