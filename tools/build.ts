@@ -170,32 +170,34 @@ async function removeStale(sources: Source[], outDir: string): Promise<void> {
 export async function printPdfs(htmlFiles: string[]): Promise<string[]> {
   const { offlineBrowser } = await import("./handout/browser.ts");
   const browser = await offlineBrowser();
-  const written: string[] = [];
   try {
-    for (const html of htmlFiles) {
+    // Two pages at a time: printing is mostly Chromium's work, on two cores.
+    return await pool(htmlFiles, 2, async (html) => {
       const page = await browser.context.newPage();
-      await page.goto(`file://${html}`, { waitUntil: "load" });
-      await page.evaluate(() => document.fonts.ready);
-      // Animated figures (SMIL) print their final picture, not whatever frame is showing.
-      await page.evaluate(() => {
-        for (const svg of document.querySelectorAll("svg")) {
-          const animation = svg.querySelector("animate, animateMotion, animateTransform, set");
-          if (!animation || svg.parentElement?.closest("svg")) continue;
-          const dur = parseFloat(animation.getAttribute("dur") ?? "0") || 0;
-          svg.pauseAnimations();
-          svg.setCurrentTime(Math.max(0, dur - 0.01));
-        }
-      });
-      await page.emulateMedia({ media: "print" });
-      const pdf = html.replace(/\.html$/, ".pdf");
-      await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, format: "A4" });
-      await page.close();
-      written.push(pdf);
-    }
+      try {
+        await page.goto(`file://${html}`, { waitUntil: "load" });
+        await page.evaluate(() => document.fonts.ready);
+        // Animated figures (SMIL) print their final picture, not whatever frame is showing.
+        await page.evaluate(() => {
+          for (const svg of document.querySelectorAll("svg")) {
+            const animation = svg.querySelector("animate, animateMotion, animateTransform, set");
+            if (!animation || svg.parentElement?.closest("svg")) continue;
+            const dur = parseFloat(animation.getAttribute("dur") ?? "0") || 0;
+            svg.pauseAnimations();
+            svg.setCurrentTime(Math.max(0, dur - 0.01));
+          }
+        });
+        await page.emulateMedia({ media: "print" });
+        const pdf = html.replace(/\.html$/, ".pdf");
+        await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true, format: "A4" });
+        return pdf;
+      } finally {
+        await page.close();
+      }
+    });
   } finally {
     await browser.close();
   }
-  return written;
 }
 
 /** Builds the notebooks (all, or those whose stem is listed). */
