@@ -20,3 +20,4 @@ export * from "./autodiff/mod.ts";
 export * from "./random.ts";
 export * from "./optim/mod.ts";
 export * from "./checks/mod.ts";
+export * from "./linalg/mod.ts";
