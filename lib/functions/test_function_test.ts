@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { grad, hessian, tensor } from "../autodiff/mod.ts";
+import { grad, hessian, hvp, type Tensor, tensor, valueAndGrad } from "../autodiff/mod.ts";
+import { adahessian, adam, runOptimizer } from "../optim/mod.ts";
 import { Rng } from "../random.ts";
 import {
   beale,
@@ -70,6 +71,32 @@ for (const fn of ALL) {
         assert.ok(Math.abs(fd - g[i]) <= 1e-6 * scale, `∂${i} at [${p}]: fd ${fd}, grad ${g[i]}`);
       }
     }
+  });
+
+  Deno.test(`${fn.name}: valueAndGrad() and hvp() (compiled) equal the dynamic autodiff`, () => {
+    const vg = valueAndGrad(fn.f as (p: Tensor) => Tensor);
+    const h = hvp(fn.f as (p: Tensor) => Tensor);
+    const close = (a: number, b: number, what: string) =>
+      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    const points = randomPoints(fn, 30, 3);
+    const vs = randomPoints(fn, 30, 4);
+    points.forEach((p, k) => {
+      const [value, g] = fn.valueAndGrad(p);
+      const [value0, g0] = vg(p);
+      close(value, value0, `value at [${p}]`);
+      g.forEach((gi, i) => close(gi, g0[i], `∂${i} at [${p}]`));
+      fn.grad(p).forEach((gi, i) => close(gi, g0[i], `grad() ∂${i} at [${p}]`));
+      const Hv = fn.hvp(p, vs[k]), Hv0 = h(p, vs[k]);
+      Hv.forEach((x, i) => close(x, Hv0[i], `(Hv)${i} at [${p}]`));
+      const H = hessian(fn.f)(p);
+      H.forEach((row, i) =>
+        assert.ok(
+          Math.abs(row.reduce((s, hij, j) => s + hij * vs[k][j], 0) - Hv[i]) <=
+            1e-9 * Math.max(1, Math.abs(Hv[i])),
+          `(Hv)${i} against the full Hessian at [${p}]`,
+        )
+      );
+    });
   });
 
   Deno.test(`${fn.name}: known minima have zero gradient and a positive-definite Hessian`, () => {
@@ -156,4 +183,27 @@ Deno.test("testFunction2D() builds a record whose f works under grad and hessian
   });
   assert.deepEqual(grad(fn.f)([2, 3]), [3, 2]);
   assert.deepEqual(hessian(fn.f)([2, 3]), [[0, 1], [1, 0]]);
+});
+
+Deno.test("a test-function record drives runOptimizer() without the dynamic autodiff", () => {
+  // The record is a Differentiable: the run must match one on the bare tensor function.
+  const fast = runOptimizer(adam({ alpha: 0.01 }), rosenbrock, [-1.2, 1], 200);
+  const slow = runOptimizer(adam({ alpha: 0.01 }), rosenbrock.f as (p: Tensor) => Tensor, [
+    -1.2,
+    1,
+  ], 200);
+  fast.params.forEach((p, t) =>
+    p.forEach((x, i) => assert.ok(Math.abs(x - slow.params[t][i]) <= 1e-12, `step ${t}`))
+  );
+  // AdaHessian gets its Hessian-vector products from the record too.
+  const ah = runOptimizer(adahessian({ alpha: 0.1, seed: 0 }), beale, [1, 1.5], 50);
+  const ah0 = runOptimizer(adahessian({ alpha: 0.1, seed: 0 }), beale.f as (p: Tensor) => Tensor, [
+    1,
+    1.5,
+  ], 50);
+  ah.params.at(-1)!.forEach((x, i) => assert.ok(Math.abs(x - ah0.params.at(-1)![i]) <= 1e-9));
+});
+
+Deno.test("hvp() rejects a vector of the wrong dimension", () => {
+  assert.throws(() => beale.hvp([1, 1], [1]), /Beale \(the vector v of hvp\): expected a point/);
 });

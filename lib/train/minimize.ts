@@ -24,6 +24,10 @@ export interface TestFunctionLike {
   f: (x: Tensor) => Tensor;
   /** The suggested start, used when no `start` option is given. */
   start: readonly number[];
+  /** Value and gradient without tensors (the records' compiled autodiff); used when present. */
+  valueAndGrad?: (p: readonly number[]) => [number, number[]];
+  /** Hessian-vector products (the records' compiled autodiff), for AdaHessian. */
+  hvp?: (p: readonly number[], v: readonly number[]) => number[];
 }
 
 /** What can be minimized: a test-function record, a loss on tensors, or a loss with its own
@@ -46,6 +50,13 @@ export interface MinimizeOptions<P extends Params> {
   name?: string;
   /** Passed to every step (e.g. an `rng` for AdaHessian's Rademacher vectors). */
   ctx?: StepContext;
+  /** Stop with reason "reached" once θ^(t) is within `radius` (Euclidean) of `point`. */
+  target?: { point: readonly number[]; radius: number };
+  /** Stop with reason "reached" once `until(θ^(t), f(θ^(t)), t)` returns true. */
+  until?: (x: P, loss: number, t: number) => boolean;
+  /** Stop as diverged once θ^(t) leaves this box, one [min, max] per coordinate (e.g. a
+   * record's `domain`). */
+  bounds?: readonly (readonly [number, number])[];
 }
 
 /** One recorded iterate. */
@@ -62,9 +73,9 @@ export interface PathPoint<P extends Params = number[]> {
 
 /** Why a run stopped. */
 export interface StopInfo {
-  /** "converged" (tolerance met), "budget" (steps spent) or "diverged" (non-finite or exploding
-   * loss). */
-  reason: "converged" | "budget" | "diverged";
+  /** "converged" (tolerance met), "reached" (the `target` or `until` stop), "budget" (steps
+   * spent) or "diverged" (non-finite or exploding loss, or outside `bounds`). */
+  reason: "converged" | "reached" | "budget" | "diverged";
   /** The step at which it stopped. */
   step: number;
   /** A sentence for the notebook reader (with a hint when diverged). */
@@ -91,7 +102,18 @@ const defaults = {
   explode: 1e6,
 } as const;
 
-const known = ["start", "steps", "gradTol", "lossTol", "explode", "name", "ctx"];
+const known = [
+  "start",
+  "steps",
+  "gradTol",
+  "lossTol",
+  "explode",
+  "name",
+  "ctx",
+  "target",
+  "until",
+  "bounds",
+];
 
 /** Hyperparameters shown in run names (δ, the tiny stabilizer, is left out). */
 const greek: Record<string, string> = {
@@ -119,6 +141,12 @@ export function runName(opt: Optimizer<StepCount>): string {
     .filter(([k, v]) => typeof v === "number" && k in greek && !(k === "lambda" && v === 0))
     .map(([k, v]) => `${greek[k]} = ${v}`);
   return parts.length ? `${opt.name} (${parts.join(", ")})` : opt.name;
+}
+
+/** A record or loss with its own derivatives: handed to the driver as is (the fast path). */
+function hasDerivatives(f: unknown): boolean {
+  return typeof f === "object" && f !== null &&
+    typeof (f as Differentiable<Params>).valueAndGrad === "function";
 }
 
 function isTestFunction(f: unknown): f is TestFunctionLike {
@@ -159,8 +187,10 @@ function fmt(v: number): string {
 }
 
 /**
- * Runs `optimizer` on `f` from `start` until a tolerance is met, the step budget is spent, or
- * the loss blows up, recording the trajectory.
+ * Runs `optimizer` on `f` from `start` until a tolerance is met, a `target` or `until` stop is
+ * reached, the step budget is spent, or the loss blows up (or the iterate leaves `bounds`),
+ * recording the trajectory. A test-function record is differentiated through its compiled
+ * autodiff (`record.valueAndGrad`, `record.hvp`), so long runs and sweeps are cheap.
  *
  * At step t the loss and gradient are those at θ^(t) (for Nesterov, which takes its gradient at a
  * look-ahead point, they are evaluated at θ^(t) separately so the records mean the same thing for
@@ -176,6 +206,19 @@ function fmt(v: number): string {
  * console.log(gd.stop.reason, hb.stop.reason, hb.path.at(-1)!.loss < gd.path.at(-1)!.loss);
  * ```
  *
+ * @example A race to the minimum: stop within 0.01 of it, or when leaving the plot window
+ * ```ts
+ * import { beale } from "../functions/mod.ts";
+ * import { adam } from "../optim/mod.ts";
+ * import { minimize } from "./minimize.ts";
+ * const run = minimize(beale, adam({ alpha: 0.05 }), {
+ *   steps: 5000,
+ *   target: { point: beale.minima[0], radius: 0.01 },
+ *   bounds: beale.domain,
+ * });
+ * console.log(run.stop.reason, run.stop.step); // "reached" 8…
+ * ```
+ *
  * @example A learning rate that is too large: the run stops with a hint
  * ```ts
  * import { quadratic } from "../functions/mod.ts";
@@ -187,7 +230,7 @@ function fmt(v: number): string {
  * ```
  */
 export function minimize<P extends Params = number[]>(
-  f: Minimizable<P>,
+  f: NoInfer<Minimizable<P>>,
   optimizer: Optimizer<StepCount>,
   options: MinimizeOptions<P> = {},
 ): MinimizeResult<P> {
@@ -212,7 +255,26 @@ export function minimize<P extends Params = number[]>(
   positive("gradTol", gradTol, true);
   positive("lossTol", lossTol, true);
   positive("explode", explode);
-  const loss = (isTestFunction(f) ? f.f : f) as LossFn<P> | Differentiable<P>;
+  // A record with compiled derivatives is a Differentiable: give the driver the record itself.
+  const loss = (isTestFunction(f) && !hasDerivatives(f) ? f.f : f) as
+    | LossFn<P>
+    | Differentiable<P>;
+  const { target, until, bounds } = options;
+  if (target !== undefined) {
+    if (!Array.isArray(target.point) || !(target.radius > 0)) {
+      throw new RangeError(
+        `invalid target: ${JSON.stringify(target)} (expected { point: [x, y], radius > 0 })`,
+      );
+    }
+  }
+  if (until !== undefined && typeof until !== "function") {
+    throw new RangeError(`invalid until: ${until} (expected a function (x, loss, t) => boolean)`);
+  }
+  if (bounds !== undefined && (!Array.isArray(bounds) || !bounds.every((b) => b[0] < b[1]))) {
+    throw new RangeError(
+      `invalid bounds: ${JSON.stringify(bounds)} (expected one [min, max] per coordinate)`,
+    );
+  }
   const startValue = options.start ??
     (isTestFunction(f) ? [...f.start] as unknown as P : undefined);
   if (startValue === undefined) {
@@ -260,6 +322,35 @@ export function minimize<P extends Params = number[]>(
       );
     }
     path.push({ t, x: params, loss: value, gradNorm });
+    if (bounds) {
+      const flat = leaves(params).flatMap((l) => Array.from(l));
+      const out = flat.findIndex((v, i) => bounds[i] && (v < bounds[i][0] || v > bounds[i][1]));
+      if (out >= 0) {
+        return result(
+          "diverged",
+          t,
+          `diverged at step ${t}: coordinate ${out + 1} is ${fmt(flat[out])}, outside [${
+            bounds[out].map(fmt).join(", ")
+          }]; ${hint}`,
+        );
+      }
+    }
+    if (target) {
+      const flat = leaves(params).flatMap((l) => Array.from(l));
+      const d = Math.hypot(...flat.map((v, i) => v - target.point[i]));
+      if (d <= target.radius) {
+        return result(
+          "reached",
+          t,
+          `reached the target at step ${t}: ‖θ − (${target.point.map(fmt).join(", ")})‖ = ${
+            fmt(d)
+          } ≤ ${fmt(target.radius)}, loss ${fmt(value)}`,
+        );
+      }
+    }
+    if (until?.(params, value, t)) {
+      return result("reached", t, `stop condition met at step ${t}: loss ${fmt(value)}`);
+    }
     if (t === 0) limit = explode * Math.max(1, Math.abs(value));
     if (value > limit) {
       return result(

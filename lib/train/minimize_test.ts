@@ -119,3 +119,63 @@ Deno.test("minimize() results plot directly as trajectories", () => {
   const fig = trajectories(beale, runs, { landscape: { pixelSize: 8 } });
   assert.match(fig.label, /sgd \(α = 0.5\): from \(1, 1.5\) to .* \(diverged\)/);
 });
+
+Deno.test("minimize() stops as reached within the target's radius, at the first such step", () => {
+  const run = minimize(beale, sgd({ alpha: 0.01 }), {
+    steps: 3000,
+    target: { point: [3, 0.5], radius: 0.01 },
+  });
+  assert.equal(run.stop.reason, "reached");
+  const d = (x: number[]) => Math.hypot(x[0] - 3, x[1] - 0.5);
+  assert.ok(d(run.params) <= 0.01);
+  assert.ok(run.path.slice(0, -1).every((p) => d(p.x) > 0.01));
+  assert.equal(run.stop.step, run.path.length - 1);
+  assert.match(run.stop.message, /^reached the target at step \d+/);
+});
+
+Deno.test("minimize() stops as reached when until() returns true", () => {
+  const run = minimize(quadratic(4), sgd({ alpha: 0.1 }), {
+    until: (x, loss, t) => loss < 0.1 && t >= 0 && x.length === 2,
+  });
+  assert.equal(run.stop.reason, "reached");
+  assert.ok(run.path.at(-1)!.loss < 0.1 && run.path.at(-2)!.loss >= 0.1);
+});
+
+Deno.test("minimize() stops as diverged when an iterate leaves the bounds", () => {
+  const run = minimize(quadratic(10), sgd({ alpha: 0.25 }), { bounds: quadratic(10).domain });
+  assert.equal(run.stop.reason, "diverged");
+  assert.match(run.stop.message, /coordinate 2 is .* outside \[-2, 2\]; lower the learning rate/);
+  assert.ok(Math.abs(run.params[1]) > 2);
+});
+
+Deno.test("minimize() uses a record's compiled derivatives (same path as the tensor function)", () => {
+  let calls = 0;
+  const counted = {
+    ...rosenbrock,
+    valueAndGrad: (p: readonly number[]) => (calls++, rosenbrock.valueAndGrad(p)),
+  };
+  const fast = minimize(counted, nesterov({ alpha: 1e-3, rho: 0.9 }), { steps: 100 });
+  const slow = minimize(
+    rosenbrock.f as (p: Tensor) => Tensor,
+    nesterov({ alpha: 1e-3, rho: 0.9 }),
+    {
+      start: [...rosenbrock.start],
+      steps: 100,
+    },
+  );
+  assert.ok(calls >= 100);
+  fast.path.forEach((p, t) => assert.ok(Math.abs(p.loss - slow.path[t].loss) <= 1e-12));
+});
+
+Deno.test("minimize() rejects an invalid target, until or bounds", () => {
+  assert.throws(
+    () => minimize(beale, sgd({ alpha: 0.01 }), { target: { point: [3, 0.5], radius: 0 } }),
+    /invalid target/,
+  );
+  // deno-lint-ignore no-explicit-any
+  assert.throws(() => minimize(beale, sgd({ alpha: 0.01 }), { until: 3 as any }), /invalid until/);
+  assert.throws(
+    () => minimize(beale, sgd({ alpha: 0.01 }), { bounds: [[1, -1]] }),
+    /invalid bounds/,
+  );
+});
