@@ -19,3 +19,4 @@ export * from "./gradient_descent.ts";
 export * from "./minimize.ts";
 export * from "./progress.ts";
 export * from "./fit.ts";
+export * from "./minibatch_variance.ts";
