@@ -174,6 +174,11 @@ Deno.test("the sandbox has no network, no host files beyond the course's, and a 
     `echo x > scratch.txt && echo scratch-writable`,
     `echo x > /tmp/t && echo tmp-writable`,
     `grep -q '^CapEff:\\s*0*$' /proc/self/status && echo no-caps || echo HAS-CAPS`,
+    `grep -q '^NoNewPrivs:\\s*1$' /proc/self/status && echo no-new-privs || echo NEW-PRIVS`,
+    // As root, the sandboxed processes run as nobody, with a bounded number of tasks.
+    Deno.uid() === 0
+      ? `[ "$(id -u)" = 65534 ] && grep -q '^Max processes *2048 ' /proc/self/limits && echo nobody-nproc || echo ROOT-OR-NO-NPROC`
+      : "echo nobody-nproc",
   ].join("\n");
   const out = await new Deno.Command(BWRAP, {
     args: sandboxArgs(["/bin/sh", "-c", probe]),
@@ -190,6 +195,8 @@ Deno.test("the sandbox has no network, no host files beyond the course's, and a 
     "scratch-writable",
     "tmp-writable",
     "no-caps",
+    "no-new-privs",
+    "nobody-nproc",
   ]);
   assert.equal(connections, 0);
   await assertMissing(join(ROOT, "lib", "HACKED"));

@@ -4,10 +4,11 @@
  * with every permission, cannot reach the network, the host's files or the grades.
  *
  * What the sandbox sees:
- * - new user, PID, network, IPC, UTS and cgroup namespaces (`--unshare-all`); the network namespace
- *   has only a loopback interface (the executor talks to the kernel over it); all capabilities
- *   dropped; no further user namespaces (`--disable-userns`); killed with the grader
- *   (`--die-with-parent`); a new session (no terminal injection);
+ * - new PID, network, IPC, UTS and cgroup namespaces; the network namespace has only a loopback
+ *   interface (the executor talks to the kernel over it); killed with the grader
+ *   (`--die-with-parent`); a new session (no terminal injection). Run by root, the processes
+ *   inside switch to `nobody` (setpriv; no capabilities, `no_new_privs`, RLIMIT_NPROC); run by
+ *   another user, a user namespace too (`--unshare-user --disable-userns`), no capabilities;
  * - read-only: `/usr` (and `/bin`, `/lib`… as links into it), a handful of files from `/etc`, the
  *   Python the venv was made from, the Deno cache, and from the project only `lib/`, `data/`,
  *   `node_modules/`, `deno.json`, `deno.lock`, `.venv/`, the kernelspec and the two executor
@@ -120,18 +121,31 @@ export function sandboxArgs(
     denoJson?: string;
   } = {},
 ): string[] {
-  const args = [
-    "--unshare-all",
-    "--unshare-user",
-    "--disable-userns",
-    "--cap-drop",
-    "ALL",
+  const root = asRoot();
+  const args = root
+    // As root: no user namespace (it would map the sandbox to host uid 0), so that the
+    // sandboxed processes can become `nobody` (host uid 65534) through setpriv below.
+    ? [
+      "--unshare-net",
+      "--unshare-pid",
+      "--unshare-ipc",
+      "--unshare-uts",
+      "--unshare-cgroup-try",
+      "--cap-drop",
+      "ALL",
+      "--cap-add",
+      "CAP_SETUID",
+      "--cap-add",
+      "CAP_SETGID",
+    ]
+    : ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"];
+  args.push(
     "--die-with-parent",
     "--new-session",
     "--ro-bind",
     "/usr",
     "/usr",
-  ];
+  );
   for (const dir of ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]) {
     let target: string | undefined;
     try {
@@ -144,8 +158,8 @@ export function sandboxArgs(
   }
   for (const f of ETC_FILES) args.push("--ro-bind-try", f, f);
   args.push("--proc", "/proc", "--dev", "/dev");
-  args.push("--size", String(256 * 2 ** 20), "--tmpfs", "/tmp");
-  args.push("--dir", "/tmp/home");
+  args.push("--perms", "1777", "--size", String(256 * 2 ** 20), "--tmpfs", "/tmp");
+  args.push("--perms", "0777", "--dir", "/tmp/home");
   const py = pythonHome();
   if (py && !py.startsWith("/usr/")) args.push("--ro-bind", py, py);
   const denoBin = dirname(Deno.execPath());
@@ -169,7 +183,7 @@ export function sandboxArgs(
     if (p === "deno.json" && denoJson) args.push("--ro-bind", denoJson, path);
     else if (exists(path)) args.push("--ro-bind", path, path);
   }
-  args.push("--size", String(256 * 2 ** 20), "--tmpfs", SANDBOX_NOTEBOOKS);
+  args.push("--perms", "1777", "--size", String(256 * 2 ** 20), "--tmpfs", SANDBOX_NOTEBOOKS);
   if (notebookHost && name) {
     args.push("--ro-bind", notebookHost, join(SANDBOX_NOTEBOOKS, name));
   }
@@ -193,9 +207,71 @@ export function sandboxArgs(
   };
   if (cache) env.DENO_DIR = cache;
   for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
-  args.push("--", ...command);
-  return args;
+  args.push("--", ...limitCommand(memoryMb, root), ...command);
+  return withParents(args);
 }
+
+/**
+ * bwrap creates the missing parents of a mount point with mode 0700, which `nobody` cannot
+ * enter: create them first, world-readable (the sandbox's root is a throw-away tmpfs).
+ */
+function withParents(args: string[]): string[] {
+  const targets = new Set<string>();
+  const end = args.indexOf("--");
+  for (let i = 0; i < end; i++) {
+    if (["--ro-bind", "--ro-bind-try", "--bind", "--symlink"].includes(args[i])) {
+      targets.add(args[i + 2]);
+      i += 2;
+    } else if (["--tmpfs", "--dir", "--proc", "--dev"].includes(args[i])) {
+      targets.add(args[i + 1]);
+      i += 1;
+    }
+  }
+  const parents = new Set<string>();
+  for (const t of targets) {
+    for (let p = dirname(t); p !== "/" && p !== "."; p = dirname(p)) {
+      if (!targets.has(p)) parents.add(p);
+    }
+  }
+  const dirs = [...parents].sort((a, b) =>
+    a.split("/").length - b.split("/").length || (a < b ? -1 : 1)
+  )
+    .flatMap((p) => ["--perms", "0755", "--dir", p]);
+  const first = args.indexOf("--ro-bind");
+  return [...args.slice(0, first), ...dirs, ...args.slice(first)];
+}
+
+/** True when the grader runs as root (then the sandbox's processes run as `nobody`). */
+function asRoot(): boolean {
+  return Deno.uid?.() === 0 && exists(SETPRIV);
+}
+
+/** setpriv (util-linux), to drop from root to `nobody` inside the sandbox. */
+export const SETPRIV = "/usr/bin/setpriv";
+/** The unprivileged user the sandboxed processes run as when the grader is root. */
+export const NOBODY = 65534;
+
+/**
+ * Run first inside the sandbox: resource limits (inherited by every process in it), then, as
+ * root, the switch to `nobody` (which also drops the two capabilities it needed).
+ */
+function limitCommand(memoryMb: number, root: boolean): string[] {
+  const limits = [
+    "/usr/bin/prlimit",
+    `--data=${memoryMb * 2 ** 20}`,
+    `--fsize=${256 * 2 ** 20}`,
+    "--core=0",
+  ];
+  // RLIMIT_NPROC counts every task (threads too) of the user: only bounded for `nobody`.
+  if (root) limits.push(`--nproc=${NPROC}`);
+  const drop = root
+    ? [SETPRIV, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--inh-caps=-all"]
+    : [];
+  return [...limits, ...drop];
+}
+
+/** Tasks (processes and threads) `nobody` may have: a fork bomb stops here. */
+export const NPROC = 2048;
 
 /** V8's old-space limit for a memory limit: a quarter of it (the kernel needs the rest). */
 export function heapMb(memoryMb: number): number {
@@ -218,15 +294,6 @@ export function sandboxDenoJson(): string {
   } catch {
     return text;
   }
-}
-
-/** Resource limits put on the sandbox (inherited by every process in it) with prlimit. */
-function prlimitArgs(memoryMb: number): string[] {
-  return [
-    `--data=${memoryMb * 2 ** 20}`,
-    `--fsize=${256 * 2 ** 20}`,
-    "--core=0",
-  ];
 }
 
 function randomToken(): string {
@@ -266,12 +333,8 @@ export async function runSandboxed(
       "--timeout",
       String(timeout),
     ];
-    const child = new Deno.Command("prlimit", {
-      args: [
-        ...prlimitArgs(memoryMb),
-        BWRAP,
-        ...sandboxArgs(command, { notebookHost: host, name, memoryMb, heap, denoJson }),
-      ],
+    const child = new Deno.Command(BWRAP, {
+      args: sandboxArgs(command, { notebookHost: host, name, memoryMb, heap, denoJson }),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
