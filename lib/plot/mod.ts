@@ -19,3 +19,4 @@ export * from "./animated_trajectories.ts";
 export * from "./curves.ts";
 export * from "./effective_learning_rates.ts";
 export * from "./moving_average_weights.ts";
+export * from "./function_curve.ts";
