@@ -58,3 +58,7 @@ export * from "./adahessian.ts";
 export * from "./nadam.ts";
 export * from "./radam.ts";
 export * from "./driver.ts";
+export * from "./run_on_gradients.ts";
+export * from "./step_lengths.ts";
+export * from "./effective_rates.ts";
+export * from "./hutchinson_estimates.ts";

@@ -49,6 +49,24 @@ export interface FitOptions {
   ctx?: StepContext;
   /** A name for the run (legends); default: the optimizer and its hyperparameters. */
   name?: string;
+  /** Called after every step with the new parameters and optimizer state (to record e.g. a
+   * weight norm or an effective learning rate along training). */
+  onStep?: (info: StepInfo) => void;
+}
+
+/** What {@link FitOptions.onStep} receives after each step. */
+export interface StepInfo {
+  /** Steps taken so far, this one included (1 after the first). */
+  step: number;
+  /** The epoch of the step (1 for the first). */
+  epoch: number;
+  /** The minibatch loss at the parameters before the step. */
+  loss: number;
+  /** The parameters after the step. */
+  params: ModelParams;
+  /** The optimizer state after the step. */
+  // deno-lint-ignore no-explicit-any
+  state: any;
 }
 
 /** The training loss of one minibatch step. */
@@ -90,6 +108,9 @@ export interface History {
   epochs: EpochRecord[];
   /** The final parameters (the last finite ones when training diverged). */
   params: ModelParams;
+  /** The optimizer state that goes with `params`. */
+  // deno-lint-ignore no-explicit-any
+  state: any;
   /** Seconds of training (evaluation excluded). */
   time: number;
   /** "completed", or "diverged" with the step and a hint. */
@@ -118,6 +139,7 @@ const known = [
   "progress",
   "ctx",
   "name",
+  "onStep",
 ];
 
 function evaluate(model: Model, params: ModelParams, data: Data): [number, number | undefined] {
@@ -179,8 +201,14 @@ export async function fit(
     shuffle,
     test,
     ctx,
+    onStep,
     progress = defaults.progress,
   } = options;
+  if (onStep !== undefined && typeof onStep !== "function") {
+    throw new RangeError(
+      `invalid onStep: ${onStep} (expected a function ({ params, state }) => …)`,
+    );
+  }
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new RangeError(`invalid epochs: ${epochs} (expected a whole number ≥ 0)`);
   }
@@ -207,6 +235,7 @@ export async function fit(
     steps: [],
     epochs: [],
     params,
+    state,
     time: 0,
     stop: { reason: "completed", step: 0, message: "" },
   };
@@ -259,6 +288,7 @@ export async function fit(
       params = r.params;
       state = r.state;
       step++;
+      onStep?.({ step, epoch, loss: r.loss, params, state });
       if (line && trainTime - lastShown >= defaults.progressEvery) {
         lastShown = trainTime;
         await line.update(status(epoch - 1, step, r.loss));
@@ -268,6 +298,7 @@ export async function fit(
     await line?.update(status(epoch, step, row.trainLoss));
   }
   history.params = params;
+  history.state = state;
   history.time = trainTime;
   if (history.stop.reason === "completed") {
     const last = history.epochs.at(-1)!;

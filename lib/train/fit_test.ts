@@ -116,3 +116,25 @@ Deno.test("fit() rejects invalid options, naming them", async () => {
   await assert.rejects(() => fit(m, moons, o, { batchSize: 0 }), /invalid batchSize: 0/);
   await assert.rejects(() => fit(m, moons, o, { epoch: 3 } as object), /invalid option: epoch/);
 });
+
+Deno.test("fit() calls onStep after every step with the new params and state, and returns the state", async () => {
+  const seen: { step: number; epoch: number; t: number; w: number }[] = [];
+  const history = await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), {
+    epochs: 2,
+    batchSize: 40,
+    progress: false,
+    onStep: ({ step, epoch, params, state }) =>
+      seen.push({ step, epoch, t: state.t, w: params.w.data[0] }),
+  });
+  assert.equal(seen.length, 6);
+  assert.deepEqual(seen.map((s) => s.step), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(seen.map((s) => s.epoch), [1, 1, 1, 2, 2, 2]);
+  assert.deepEqual(seen.map((s) => s.t), [1, 2, 3, 4, 5, 6]);
+  assert.equal(seen[5].w, history.params.w.data[0]);
+  assert.equal(history.state.t, 6);
+  await assert.rejects(
+    // deno-lint-ignore no-explicit-any
+    () => fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), { onStep: 1 as any }),
+    /invalid onStep/,
+  );
+});
