@@ -53,10 +53,17 @@ if (import.meta.main) {
   const timeout = num("timeout", values.timeout, 1);
   const memoryMb = Math.floor(num("memory", values.memory, 2048));
   const heapMb = values.heap === undefined ? undefined : Math.floor(num("heap", values.heap, 64));
+  const submissions = resolve(positionals[0]);
+  try {
+    if (!Deno.statSync(submissions).isDirectory) throw new Error();
+  } catch {
+    console.error(`grade: ${submissions} is not a folder (one sub-folder per student expected)`);
+    Deno.exit(2);
+  }
   await setup();
   const out = resolve(values.out);
   try {
-    const run = await gradeAll(resolve(positionals[0]), {
+    const run = await gradeAll(submissions, {
       out,
       source: resolve(values.source),
       jobs,
