@@ -20,3 +20,4 @@ export * from "./curves.ts";
 export * from "./effective_learning_rates.ts";
 export * from "./moving_average_weights.ts";
 export * from "./function_curve.ts";
+export * from "./step_arrows.ts";
