@@ -79,6 +79,11 @@ Deno.test("the build writes both editions of every notebook, the indexes, each u
   const top = Deno.readTextFileSync(join(HANDOUTS_DIR, "index.html"));
   assert.match(top, /href="student\/index.html"/);
   assert.match(top, /href="instructor\/index.html"/);
+  for (const path of notebooks) {
+    for (const edition of EDITIONS) {
+      assert.ok(top.includes(`href="${edition}/${stem(path)}.html"`), `${edition}/${stem(path)}`);
+    }
+  }
 });
 
 Deno.test("every handout works offline in headless Chromium: no request, no error, math and figures rendered", async () => {

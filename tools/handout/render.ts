@@ -440,7 +440,15 @@ ${items}
 /** The top-level index linking both editions. */
 export function renderTopIndex(entries: IndexEntry[]): string {
   const md = markdownContext(".");
-  const list = entries.map((e) => `<li>${renderMarkdownInline(e.title, md)}</li>`).join("\n");
+  const list = entries.map((e) =>
+    `<li>${renderMarkdownInline(e.title, md)}${
+      e.built
+        ? ` <span class="editions-links">(<a href="student/${
+          escapeHtml(e.href)
+        }">student</a> · <a href="instructor/${escapeHtml(e.href)}">instructor</a>)</span>`
+        : ""
+    }</li>`
+  ).join("\n");
   const body = `<main class="index">
 <h1>${escapeHtml(COURSE_TITLE)}</h1>
 <p class="lead">Handouts of the course's notebooks, executed on Deno's Jupyter kernel. Every page works offline and prints on A4.</p>
