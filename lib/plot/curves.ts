@@ -62,6 +62,10 @@ export interface CurveOptions {
   x?: string;
   /** The field(s) on the y axis (several: one dash pattern each, e.g. train and test). */
   y?: string | readonly string[];
+  /** "linear" (default) or "log" x axis (non-positive x are left out on a log axis). */
+  xScale?: "linear" | "log";
+  /** Draw the x axis from right to left (e.g. a step size h shrinking to the right). */
+  xReverse?: boolean;
   /** "linear" or "log" y axis (non-positive values are left out on a log axis). */
   yScale?: "linear" | "log";
   /** Axis labels (defaults derived from the field names). */
@@ -108,6 +112,8 @@ const defaults = {
 const layerKeys = [
   "x",
   "y",
+  "xScale",
+  "xReverse",
   "yScale",
   "xLabel",
   "yLabel",
@@ -255,11 +261,15 @@ export function curveOptions(
   knownOptions("curveOptions", options, layerKeys);
   const {
     yScale = defaults.yScale,
+    xScale = "linear",
+    xReverse = false,
     smooth = defaults.smooth,
     dots = defaults.dots,
     strokeWidth = defaults.strokeWidth,
   } = options;
   oneOf("yScale", yScale, ["linear", "log"] as const);
+  oneOf("xScale", xScale, ["linear", "log"] as const);
+  if (typeof xReverse !== "boolean") throw invalid("xReverse", xReverse, "expected true or false");
   number("smooth", smooth, { nonNegative: true });
   if (smooth >= 1) throw invalid("smooth", smooth, "expected a number in [0, 1)");
   number("strokeWidth", strokeWidth, { positive: true });
@@ -268,7 +278,8 @@ export function curveOptions(
   }
   const { series, xKey, yKeys } = seriesOf(runs, options);
   const keep = (p: { x: number; y: number }) =>
-    Number.isFinite(p.x) && Number.isFinite(p.y) && (yScale !== "log" || p.y > 0);
+    Number.isFinite(p.x) && Number.isFinite(p.y) && (yScale !== "log" || p.y > 0) &&
+    (xScale !== "log" || p.x > 0);
   const marks: Plot.Markish[] = [];
   if (yScale === "linear") marks.push(Plot.ruleY([0], { strokeOpacity: 0.3 }));
   let plotted = 0;
@@ -313,7 +324,13 @@ export function curveOptions(
       : "value";
   return {
     marginLeft: yScale === "log" ? logMarginLeft(Math.min(...ys), Math.max(...ys)) : undefined,
-    x: { label: options.xLabel ?? fieldLabel(xKey), grid: true },
+    x: {
+      type: xScale,
+      reverse: xReverse || undefined,
+      tickFormat: xScale === "log" ? formatLevel : undefined,
+      label: options.xLabel ?? fieldLabel(xKey),
+      grid: true,
+    },
     y: {
       type: yScale,
       tickFormat: yScale === "log" ? formatLevel : undefined,

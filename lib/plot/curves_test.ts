@@ -164,3 +164,19 @@ Deno.test("curves() over twelve decades matches its snapshot (labels inside the 
     curves([{ name: "GD", data: path }], { yScale: "log", title: "Twelve decades" }),
   );
 });
+
+Deno.test("curveOptions() draws a log x axis, reversed on request, leaving out x ≤ 0", () => {
+  const data = [0, 1e-1, 1e-3, 1e-5].map((h) => ({ h, error: h + 1e-9 }));
+  const base = curveOptions([{ name: "a", data }], {
+    x: "h",
+    y: "error",
+    xScale: "log",
+    xReverse: true,
+    yScale: "log",
+    dots: true,
+  });
+  assert.equal((base.x as { type: string }).type, "log");
+  assert.equal((base.x as { reverse: boolean }).reverse, true);
+  assert.equal((plot(base).html.match(/<circle/g) ?? []).length, 3);
+  assert.throws(() => curveOptions([{ name: "a", data }], { xScale: "ln" as "log" }), /xScale/);
+});
