@@ -393,7 +393,7 @@ export function doubleBackward<P extends Record_>(
 /**
  * `adahessian-step`: the time of one AdaHessian step (gradient, one Hutchinson Hessian-vector
  * product by double backward, update) over one Adam step, on the digits-mlp network and its first
- * batch of 32. 20 alternating warm-up steps, then `reps` of each in alternating blocks of 10.
+ * batch of 32. 20 alternating warm-up steps, then `reps` of each, alternating.
  */
 export function adahessianStep(
   { reps = 300, oracle = "tape" as MlpOracle } = {},
@@ -426,19 +426,18 @@ export function adahessianStep(
     stepA();
     stepH();
   }
-  // alternate blocks of 10 steps so that a burst of load on this shared machine hits both
+  // alternate single steps so that a burst of load on this shared machine hits both alike
   let wallA = 0, wallH = 0, cpuA = 0, cpuH = 0;
-  for (let done = 0; done < reps; done += 10) {
-    const block = Math.min(10, reps - done);
-    let t0 = performance.now(), c0 = cpuSeconds();
-    for (let i = 0; i < block; i++) stepA();
-    wallA += performance.now() - t0;
-    cpuA += cpuSeconds() - c0;
-    t0 = performance.now();
-    c0 = cpuSeconds();
-    for (let i = 0; i < block; i++) stepH();
-    wallH += performance.now() - t0;
-    cpuH += cpuSeconds() - c0;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now(), c0 = cpuSeconds();
+    stepA();
+    const t1 = performance.now(), c1 = cpuSeconds();
+    stepH();
+    const t2 = performance.now(), c2 = cpuSeconds();
+    wallA += t1 - t0;
+    cpuA += c1 - c0;
+    wallH += t2 - t1;
+    cpuH += c2 - c1;
   }
   const adamS = wallA / 1000 / reps, adamCpu = cpuA / reps;
   const adaS = wallH / 1000 / reps, adaCpu = cpuH / reps;

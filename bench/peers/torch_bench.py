@@ -151,21 +151,18 @@ def adahessian_step() -> None:
     for i in range(20):
         adam_step()
         adahessian(i + 1)
-    # alternate blocks of 10 steps so that a burst of load on a shared machine hits both
+    # alternate single steps so that a burst of load on a shared machine hits both alike
     wall_a = wall_h = cpu_a = cpu_h = 0.0
-    t = 21
-    for _ in range(0, reps, 10):
+    for i in range(reps):
         t0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(10):
-            adam_step()
-        wall_a += time.perf_counter() - t0
-        cpu_a += time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(10):
-            adahessian(t)
-            t += 1
-        wall_h += time.perf_counter() - t0
-        cpu_h += time.process_time() - c0
+        adam_step()
+        t1, c1 = time.perf_counter(), time.process_time()
+        adahessian(21 + i)
+        t2, c2 = time.perf_counter(), time.process_time()
+        wall_a += t1 - t0
+        cpu_a += c1 - c0
+        wall_h += t2 - t1
+        cpu_h += c2 - c1
     adam_s, adam_cpu = wall_a / reps, cpu_a / reps
     ada_s, ada_cpu = wall_h / reps, cpu_h / reps
     emit({"workload": "adahessian-step", "seconds": (adam_s + ada_s) * reps, "steps": 2 * reps,
