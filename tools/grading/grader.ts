@@ -178,10 +178,21 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
   const jobList: Job[] = [];
   for (const student of students) {
     const dir = join(submissions, student);
-    const names = [...Deno.readDirSync(dir)]
-      .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-      .map((e) => e.name)
-      .sort();
+    const entries = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".ipynb"));
+    const names = entries.filter((e) => e.isFile).map((e) => e.name).sort();
+    // A link could point at another student's work or the grades: never followed.
+    for (const name of entries.filter((e) => !e.isFile).map((e) => e.name).sort()) {
+      extra.push({
+        student,
+        notebook: name,
+        results: [],
+        notices: [{
+          gradeId: "",
+          kind: "unknown-cell",
+          message: `${name} is not a regular file (a link or a folder); it was not read`,
+        }],
+      });
+    }
     for (const name of names) {
       const path = join(dir, name);
       const bytes = await Deno.readFile(path);

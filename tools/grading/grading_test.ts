@@ -29,6 +29,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const COURSE = join(HERE, "testdata", "course");
 const CORPUS = join(HERE, "testdata", "submissions");
 const EXPECTED = join(HERE, "testdata", "expected_grades.csv");
+const NB = "01_fixture.ipynb";
 const FIXTURE = JSON.parse(Deno.readTextFileSync(join(COURSE, "01_fixture.ipynb"))) as Notebook;
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -276,11 +277,16 @@ async function stage(students?: string[]): Promise<string> {
     if (!s.isDirectory || (students && !students.includes(s.name))) continue;
     await Deno.mkdir(join(dir, s.name));
     for (const f of Deno.readDirSync(join(CORPUS, s.name))) {
-      await Deno.copyFile(
-        join(CORPUS, s.name, f.name),
-        join(dir, s.name, f.name.replace(/\.broken$/, "")),
-      );
+      const from = join(CORPUS, s.name, f.name);
+      const to = join(dir, s.name, f.name.replace(/\.broken$/, ""));
+      if (f.isSymlink) await Deno.symlink(await Deno.readLink(from), to);
+      else await Deno.copyFile(from, to);
     }
+  }
+  if (!students || students.includes("xavier_symlink")) {
+    // A link to another student's submission instead of a file: never followed.
+    await Deno.mkdir(join(dir, "xavier_symlink"));
+    await Deno.symlink("../alice_correct/01_fixture.ipynb", join(dir, "xavier_symlink", NB));
   }
   return dir;
 }
@@ -289,7 +295,10 @@ async function hashes(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const s of Deno.readDirSync(dir)) {
     for (const f of Deno.readDirSync(join(dir, s.name))) {
-      out[`${s.name}/${f.name}`] = await sha256Hex(await Deno.readFile(join(dir, s.name, f.name)));
+      const path = join(dir, s.name, f.name);
+      out[`${s.name}/${f.name}`] = f.isSymlink
+        ? `link to ${await Deno.readLink(path)}`
+        : await sha256Hex(await Deno.readFile(path));
     }
   }
   return out;

@@ -337,6 +337,9 @@ write(
 // A file name that matches no course notebook: reported, and the course notebook is missing.
 write("walter_wrong_name", "01_fixture (final).ipynb", correct());
 
+// (xavier_symlink, a link to another student's file, is made by the test when it stages the
+// corpus: `deno fmt --check` follows links and disagrees with itself on them.)
+
 // The project formats notebooks too: keep the corpus as `deno fmt` leaves it.
 await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", ...written] }).output();
 console.log(`wrote ${[...Deno.readDirSync(OUT)].length} submissions to ${OUT}`);
