@@ -209,6 +209,23 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
 }
 
 /**
+ * A tick label on a log axis: plain numbers from 0.001 to 999k ("0.01", "250", "10k"), powers
+ * beyond in short exponent form ("1e−10", "3e21"), so no label grows past six characters.
+ *
+ * @example
+ * ```ts
+ * import { logTickFormat } from "./curves.ts";
+ * console.log([1e-10, 0.002, 1, 3e4, 1e21].map(logTickFormat)); // ["1e−10", "0.002", "1", "30k", "1e21"]
+ * ```
+ */
+export function logTickFormat(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0 || (a >= 1e-3 && a < 1e6)) return formatLevel(v);
+  const [mantissa, exponent] = v.toExponential().split("e");
+  return `${+(+mantissa).toPrecision(3)}e${Number(exponent)}`.replace(/-/g, "−");
+}
+
+/**
  * A left margin wide enough for the longest tick label of a log axis over [lo, hi]: Plot's
  * default of 40 px cuts off labels such as "1e−10" or "0.00001". Plot's log ticks are powers of
  * ten, or m·10ᵏ (m = 1…9) on a short axis, so the candidates are all of those within the range.
@@ -219,7 +236,7 @@ function logMarginLeft(lo: number, hi: number): number {
     for (let m = 1; m <= 9; m++) {
       const v = m * 10 ** k;
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
-        longest = Math.max(longest, formatLevel(+v.toPrecision(12)).length);
+        longest = Math.max(longest, logTickFormat(+v.toPrecision(12)).length);
       }
     }
   }
@@ -327,13 +344,13 @@ export function curveOptions(
     x: {
       type: xScale,
       reverse: xReverse || undefined,
-      tickFormat: xScale === "log" ? formatLevel : undefined,
+      tickFormat: xScale === "log" ? logTickFormat : undefined,
       label: options.xLabel ?? fieldLabel(xKey),
-      grid: true,
+      grid: xScale === "linear",
     },
     y: {
       type: yScale,
-      tickFormat: yScale === "log" ? formatLevel : undefined,
+      tickFormat: yScale === "log" ? logTickFormat : undefined,
       label: options.yLabel ?? (yKeys.length === 1 ? fieldLabel(yKeys[0]) : commonWord),
       grid: true,
     },

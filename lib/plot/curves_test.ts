@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
 import { plot } from "./figure.ts";
-import { curveOptions, curves, fieldLabel, seriesLegend } from "./curves.ts";
+import { curveOptions, curves, fieldLabel, logTickFormat, seriesLegend } from "./curves.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 /** A seeded linear congruential stream for noisy but reproducible curves. */
@@ -148,8 +148,8 @@ Deno.test("curves() reads minimize results (path) and fit histories (steps, epoc
 Deno.test("curveOptions() widens the left margin so long log-axis tick labels fit", () => {
   const path = Array.from({ length: 50 }, (_, t) => ({ t, loss: 10 ** (-t / 4) }));
   const wide = curveOptions([{ name: "GD", data: path }], { yScale: "log" });
-  // the longest label is "0.000001" (8 characters); Plot's default of 40 px cuts it off
-  assert.ok((wide.marginLeft as number) >= 60, `marginLeft ${wide.marginLeft}`);
+  // the longest labels are "1e−10", "1e−11", "1e−12" and "0.001"; Plot's 40 px cut them off
+  assert.ok((wide.marginLeft as number) >= 44, `marginLeft ${wide.marginLeft}`);
   const short = curveOptions([{ name: "GD", data: [{ t: 0, loss: 1 }, { t: 1, loss: 0.1 }] }], {
     yScale: "log",
   });
@@ -179,4 +179,11 @@ Deno.test("curveOptions() draws a log x axis, reversed on request, leaving out x
   assert.equal((base.x as { reverse: boolean }).reverse, true);
   assert.equal((plot(base).html.match(/<circle/g) ?? []).length, 3);
   assert.throws(() => curveOptions([{ name: "a", data }], { xScale: "ln" as "log" }), /xScale/);
+});
+
+Deno.test("logTickFormat() keeps log-axis labels short: plain in [0.001, 1M), exponents beyond", () => {
+  assert.deepEqual(
+    [1e-12, 3e-7, 0.001, 0.25, 1, 2e3, 1e5, 1e6, 1e21, -1e-9].map(logTickFormat),
+    ["1e−12", "3e−7", "0.001", "0.25", "1", "2k", "100k", "1e6", "1e21", "−1e−9"],
+  );
 });
