@@ -209,8 +209,8 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
 }
 
 /**
- * A tick label on a log axis: plain numbers from 0.001 to 999k ("0.01", "250", "10k"), powers
- * beyond in short exponent form ("1e−10", "3e21"), so no label grows past six characters.
+ * A tick label on a log axis: plain numbers from 0.001 to 999M ("0.01", "250", "10k", "3M"),
+ * powers beyond in short exponent form ("1e−10", "3e21"), so no label grows past six characters.
  *
  * @example
  * ```ts
@@ -220,7 +220,7 @@ function seriesOf(runs: readonly CurveRun[], options: CurveOptions): {
  */
 export function logTickFormat(v: number): string {
   const a = Math.abs(v);
-  if (a === 0 || (a >= 1e-3 && a < 1e6)) return formatLevel(v);
+  if (a === 0 || (a >= 1e-3 && a < 1e9)) return formatLevel(v);
   const [mantissa, exponent] = v.toExponential().split("e");
   return `${+(+mantissa).toPrecision(3)}e${Number(exponent)}`.replace(/-/g, "−");
 }

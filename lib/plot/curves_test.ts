@@ -181,9 +181,9 @@ Deno.test("curveOptions() draws a log x axis, reversed on request, leaving out x
   assert.throws(() => curveOptions([{ name: "a", data }], { xScale: "ln" as "log" }), /xScale/);
 });
 
-Deno.test("logTickFormat() keeps log-axis labels short: plain in [0.001, 1M), exponents beyond", () => {
+Deno.test("logTickFormat() keeps log-axis labels short: plain in [0.001, 1G), exponents beyond", () => {
   assert.deepEqual(
-    [1e-12, 3e-7, 0.001, 0.25, 1, 2e3, 1e5, 1e6, 1e21, -1e-9].map(logTickFormat),
-    ["1e−12", "3e−7", "0.001", "0.25", "1", "2k", "100k", "1e6", "1e21", "−1e−9"],
+    [1e-12, 3e-7, 0.001, 0.25, 1, 2e3, 1e5, 3e6, 1e9, 1e21, -1e-9].map(logTickFormat),
+    ["1e−12", "3e−7", "0.001", "0.25", "1", "2k", "100k", "3M", "1e9", "1e21", "−1e−9"],
   );
 });
