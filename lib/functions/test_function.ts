@@ -202,6 +202,8 @@ function checkPoint(p: readonly number[] | Tensor, dim: number, name: string): v
  *   note: "easy",
  * });
  * console.log(bowl.value([1, 2]), bowl.grad([1, 2])); // 5 [2, 4]
+ * // Compiled on first use, so a record can drive an optimizer directly:
+ * console.log(bowl.valueAndGrad([1, 2]), bowl.hvp([1, 2], [1, 0])); // [5, [2, 4]] [2, 0]
  * ```
  */
 export function testFunction2D(spec: TestFunction2DSpec): TestFunction2D {
