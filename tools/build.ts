@@ -55,6 +55,10 @@ export interface HandoutInfo {
   figures: number;
   formulas: number;
   problems: string[];
+  /** The notebook as it was read for this build (others may edit it meanwhile). */
+  source: Notebook;
+  /** The executed notebook the handouts were rendered from. */
+  executed: Notebook;
 }
 
 /** What a build did: failures and each notebook's execution report, by stem. */
@@ -235,7 +239,10 @@ export async function build(
     }
     if (existsSync(executed)) {
       try {
-        handout = await writeHandouts(readNotebook(executed), source, sources, outDir);
+        const ran = readNotebook(executed);
+        handout = await writeHandouts(ran, source, sources, outDir);
+        handout.source = source.notebook;
+        handout.executed = ran;
       } catch (e) {
         renderError = e instanceof Error ? e.message : String(e);
       }
