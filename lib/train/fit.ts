@@ -49,6 +49,9 @@ export interface FitOptions {
   ctx?: StepContext;
   /** A name for the run (legends); default: the optimizer and its hyperparameters. */
   name?: string;
+  /** Evaluate the losses (and accuracies) every this many epochs (default 1); the last epoch is
+   * always evaluated. Long full-batch runs, where an epoch is one step, use a larger value. */
+  evalEvery?: number;
   /** Called after every step with the new parameters and optimizer state (to record e.g. a
    * weight norm or an effective learning rate along training). */
   onStep?: (info: StepInfo) => void;
@@ -104,7 +107,8 @@ export interface History {
   name: string;
   /** One record per minibatch step. */
   steps: StepRecord[];
-  /** One record per epoch, starting with epoch 0 (the initial parameters). */
+  /** One record per evaluated epoch (every epoch by default), starting with epoch 0 (the initial
+   * parameters). */
   epochs: EpochRecord[];
   /** The final parameters (the last finite ones when training diverged). */
   params: ModelParams;
@@ -140,6 +144,7 @@ const known = [
   "ctx",
   "name",
   "onStep",
+  "evalEvery",
 ];
 
 function evaluate(model: Model, params: ModelParams, data: Data): [number, number | undefined] {
@@ -202,8 +207,12 @@ export async function fit(
     test,
     ctx,
     onStep,
+    evalEvery = 1,
     progress = defaults.progress,
   } = options;
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) {
+    throw new RangeError(`invalid evalEvery: ${evalEvery} (expected a whole number ≥ 1)`);
+  }
   if (onStep !== undefined && typeof onStep !== "function") {
     throw new RangeError(
       `invalid onStep: ${onStep} (expected a function ({ params, state }) => …)`,
@@ -294,8 +303,10 @@ export async function fit(
         await line.update(status(epoch - 1, step, r.loss));
       }
     }
-    const row = record(epoch);
-    await line?.update(status(epoch, step, row.trainLoss));
+    if (epoch % evalEvery === 0 || epoch === epochs) {
+      const row = record(epoch);
+      await line?.update(status(epoch, step, row.trainLoss));
+    }
   }
   history.params = params;
   history.state = state;

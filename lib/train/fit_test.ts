@@ -138,3 +138,27 @@ Deno.test("fit() calls onStep after every step with the new params and state, an
     /invalid onStep/,
   );
 });
+
+Deno.test("fit() with evalEvery evaluates every few epochs and always the last", async () => {
+  const every = await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), {
+    epochs: 7,
+    batchSize: 1000,
+    progress: false,
+  });
+  const sparse = await fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), {
+    epochs: 7,
+    batchSize: 1000,
+    progress: false,
+    evalEvery: 3,
+  });
+  assert.deepEqual(sparse.epochs.map((e) => e.epoch), [0, 3, 6, 7]);
+  assert.deepEqual(
+    sparse.epochs.map((e) => e.trainLoss),
+    [0, 3, 6, 7].map((k) => every.epochs[k].trainLoss),
+  );
+  assert.deepEqual(sparse.steps.map((s) => s.loss), every.steps.map((s) => s.loss));
+  await assert.rejects(
+    () => fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), { evalEvery: 0 }),
+    /invalid evalEvery: 0/,
+  );
+});
