@@ -59,6 +59,8 @@ export interface HandoutInfo {
   source: Notebook;
   /** The executed notebook the handouts were rendered from. */
   executed: Notebook;
+  /** The handouts' text, as written. */
+  html: Record<Edition, string>;
 }
 
 /** What a build did: failures and each notebook's execution report, by stem. */
@@ -118,7 +120,13 @@ export async function writeHandouts(
   outDir: string,
 ): Promise<HandoutInfo> {
   const i = sources.findIndex((s) => s.stem === source.stem);
-  const info = { bytes: {}, figures: 0, formulas: 0, problems: [] } as unknown as HandoutInfo;
+  const info = {
+    bytes: {},
+    html: {},
+    figures: 0,
+    formulas: 0,
+    problems: [],
+  } as unknown as HandoutInfo;
   for (const edition of EDITIONS) {
     const out = renderNotebook(executed, {
       edition,
@@ -130,6 +138,7 @@ export async function writeHandouts(
     const path = join(outDir, edition, `${source.stem}.html`);
     await writeIfChanged(path, out.html);
     info[edition] = path;
+    info.html[edition] = out.html;
     info.bytes[edition] = new TextEncoder().encode(out.html).length;
     if (edition === "instructor") {
       info.figures = out.figures;
