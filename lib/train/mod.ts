@@ -20,3 +20,4 @@ export * from "./minimize.ts";
 export * from "./progress.ts";
 export * from "./fit.ts";
 export * from "./minibatch_variance.ts";
+export * from "./timing.ts";
