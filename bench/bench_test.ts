@@ -2,14 +2,13 @@
 // targets are read off `deno task bench --peers`).
 
 import assert from "node:assert/strict";
-import { hvp, Tensor, valueAndGrad } from "../lib/autodiff/mod.ts";
+import { compileTape, hvp, Tensor, valueAndGrad } from "../lib/autodiff/mod.ts";
 import { loadDigits } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
 import { type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
 import { parseArgs, WORKLOADS } from "./main.ts";
 import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
-import { compileTape } from "./tape.ts";
 import {
   adahessianStep,
   bealeOracle,
@@ -95,7 +94,7 @@ Deno.test("compileTape() gives the library's loss, gradient and hvp on the digit
   const dir: Rec = {};
   for (const k of Object.keys(p)) {
     dir[k] = new Tensor(p[k].data.map(() => rng.uniform() - 0.5), p[k].shape);
-    tape.set(`v:${k}`, dir[k].data);
+    tape.direction(k).set(dir[k].data);
   }
   tape.hvp();
   const h = hvp(loss)(p, dir);

@@ -6,8 +6,8 @@
  * and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
  *
  * Workloads: beale-race (gradient compiled by the library's autodiff), beale-race-analytic (a
- * hand-written gradient, for scale), digits-mlp and adahessian-step (compiled tape, see
- * `tape.ts`), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
+ * hand-written gradient, for scale), digits-mlp and adahessian-step (the library's compiled tape,
+ * `compileTape` in lib/autodiff/tape.ts), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
  * adahessian-step-autodiff (the plain eager autodiff through the same driver).
  *
  * @module

@@ -7,7 +7,14 @@
  * @module
  */
 
-import { backward, compileValueAndGrad, logSoftmax, Tensor } from "../lib/autodiff/mod.ts";
+import {
+  backward,
+  type CompiledTape,
+  compileTape,
+  compileValueAndGrad,
+  logSoftmax,
+  Tensor,
+} from "../lib/autodiff/mod.ts";
 import { loadDigits, minibatches } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
 import { mlp } from "../lib/models/mlp.ts";
@@ -27,7 +34,6 @@ import {
 } from "../lib/optim/mod.ts";
 import process from "node:process";
 import { Rng } from "../lib/random.ts";
-import { type CompiledTape, compileTape } from "./tape.ts";
 
 /** One line of benchmark output. */
 export interface BenchRecord {
@@ -271,10 +277,10 @@ export class DigitsOracle implements Differentiable<number[]> {
     this.last = null;
   }
 
-  private scatter(flat: readonly number[], prefix: string): void {
+  private scatter(flat: readonly number[], part: (k: string) => Float64Array): void {
     const o = this.offsets;
     for (let i = 0; i < this.keys.length; i++) {
-      const b = this.tape.input(prefix + this.keys[i]), off = o[i];
+      const b = part(this.keys[i]), off = o[i];
       for (let j = 0; j < b.length; j++) b[j] = flat[off + j];
     }
   }
@@ -288,7 +294,7 @@ export class DigitsOracle implements Differentiable<number[]> {
   }
 
   valueAndGrad = (theta: number[]): [number, number[]] => {
-    if (theta !== this.last) this.scatter(theta, "");
+    if (theta !== this.last) this.scatter(theta, this.tape.input);
     const v = this.tape.valueAndGrad();
     this.last = theta;
     return [v, this.gather(this.g, this.tape.grad)];
@@ -296,7 +302,7 @@ export class DigitsOracle implements Differentiable<number[]> {
 
   hvp = (theta: number[], v: number[]): number[] => {
     if (theta !== this.last) this.valueAndGrad(theta);
-    this.scatter(v, "v:");
+    this.scatter(v, this.tape.direction);
     this.tape.hvp();
     return this.gather(this.h, this.tape.hv);
   };

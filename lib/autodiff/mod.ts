@@ -17,6 +17,12 @@
  * - **Compiled gradients** (`compile.ts`): `compileValueAndGrad(f, example)` traces a small
  *   function once and generates straight-line JavaScript for its value and gradient (the fast
  *   path for the 2-D test functions).
+ * - **Compiled tapes** (`tape.ts`): `compileTape(f, example, params, { hvp })` traces a
+ *   fixed-shape loss of named tensors (a model's parameters and a batch) once, with its backward
+ *   pass and optionally the double backward, and replays every step on preallocated buffers:
+ *   `tape.set(name, values)`, `tape.valueAndGrad()`, `tape.grad(name)`, v into
+ *   `tape.direction(name)`, `tape.hvp()`, `tape.hv(name)` (the fast path for training a small
+ *   network; no branching on tensor values, unsupported ops throw).
  * - **Debugging**: `setDebugNans(true)` throws at the first op that makes a NaN or ±Infinity;
  *   `noGrad(fn)` runs without recording a graph.
  *
@@ -37,3 +43,4 @@ export * from "./tensor.ts";
 export * from "./ops.ts";
 export * from "./grad.ts";
 export * from "./compile.ts";
+export * from "./tape.ts";

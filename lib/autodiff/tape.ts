@@ -1,37 +1,64 @@
 /**
- * A compiled tape for small fixed-shape models (the digits MLP): the tensor-level sibling of
- * `compileValueAndGrad`. The library's autodiff records the loss, its gradient (and, when asked,
- * a Hessian-vector product by double backward) once, on example inputs of the right shapes; the
- * recorded graph of primitive ops is then turned into one JavaScript function with a loop per op
- * and a preallocated buffer per tensor. A call copies nothing in and allocates nothing: no graph
- * nodes, no tensors, no garbage. The derivatives are the library's own backward rules, replayed.
+ * A compiled tape for fixed-shape models: the tensor-level sibling of `compileValueAndGrad`
+ * (`compile.ts`), and the fast path for training a small network many steps. The library's
+ * autodiff records the loss, its backward pass and (with `hvp: true`) the double backward for a
+ * Hessian-vector product once, on example inputs of the right shapes. Each recorded op then
+ * becomes a call of a shared kernel on a preallocated buffer: a 2-D matrix product (specialised
+ * to the shape), an elementwise loop (the op's own scalar formula from `scalarFormulas`, with
+ * NumPy broadcasting through index maps), a sum or maximum over axes. Reshapes cost nothing. A
+ * step makes no graph, no tensors and no garbage, and the derivatives are the library's own
+ * backward rules, replayed.
  *
- * Inputs are named tensors: the parameters (differentiated) and data inputs such as a batch X and
- * its one-hot labels Y (not differentiated, but traced, so every value that depends on them is
- * recomputed at each call). The trace is valid for inputs of the same shapes and for functions that
- * do not branch in JavaScript on tensor values.
+ * Inputs are named tensors: the parameters (differentiated) and data inputs, such as a batch `X`
+ * and its one-hot labels `Y` (not differentiated, but traced, so everything that depends on them
+ * is recomputed at every call: one tape serves every batch of the same shape).
+ *
+ * Limits, because the trace is recorded once:
+ * - **Fixed shapes.** Every input keeps the shape of its example. A smaller last batch is padded
+ *   to the full size: zero rows of `X`, zero label rows of `Y`, and the real rows weighted
+ *   N / rows so that a mean over N rows is the mean over the real ones (see the tests).
+ * - **No branching on tensor values.** `f` must not read values in JavaScript (`item()`, `.data`,
+ *   `if (x.item() > 0)`): what it read at trace time would be baked in. Piecewise ops (`relu`,
+ *   `abs`, `maximum`, `max`) are fine: their masks are part of the trace. For the same reason
+ *   `softmaxCrossEntropy(z, labels)` with integer labels cannot take its labels from a data
+ *   input (it reads them into a constant one-hot matrix); pass a one-hot matrix `Y` and write
+ *   the loss as `logSoftmax(z, 1).mul(Y).sum(1).mean().neg()` (the same ops). A data input that
+ *   no op reads is rejected for this reason.
+ * - **Supported ops:** the elementwise ops (`add sub mul div pow neg square exp log sqrt abs sin
+ *   cos tanh sigmoid relu softplus maximum minimum`), 2-D `matmul` (and matrix-vector products),
+ *   `sum mean max min` over axes, `broadcastTo`, `reshape`, `detach`, and the composites made of
+ *   them (`logSoftmax softmax logSumExp mse logisticLoss`). Any other op (`gather`, `slice`,
+ *   `transpose`, `concat`, `where`, batched `matmul`) throws an error naming it; use the dynamic
+ *   autodiff (`valueAndGrad`, `hvp`) for such functions.
+ * - Tensors `f` captures from outside (not passed in `example`) are constants of the tape.
  *
  * @module
  */
 
-import {
-  backward,
-  broadcastIndex,
-  engine,
-  scalarFormulas,
-  type Tensor,
-  Tensor as TensorClass,
-} from "../lib/autodiff/mod.ts";
+import { backward } from "./grad.ts";
+import { broadcastIndex, scalarFormulas } from "./ops.ts";
+import { engine, Tensor } from "./tensor.ts";
 
-type Buffers = Float64Array[];
-
-/** What {@link compileTape} returns. */
+/**
+ * A compiled loss (see {@link compileTape}): input buffers, one call for the value and gradient,
+ * one for the Hessian-vector product, and the buffers that hold the results. The result buffers
+ * are overwritten by the next call: copy them out to keep them.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CompiledTape, compileTape, tensor, type Tensor } from "./mod.ts";
+ * const f = (x: Record<string, Tensor>) => x.w.square().sum();
+ * const tape: CompiledTape = compileTape(f, { w: tensor([0, 0]) }, ["w"]);
+ * tape.set("w", [1, 2]);
+ * console.log(tape.valueAndGrad(), Array.from(tape.grad("w"))); // 5 [2, 4]
+ * ```
+ */
 export interface CompiledTape {
-  /** Names of the differentiated inputs, in order. */
+  /** Names of the differentiated inputs (the parameters), in order. */
   readonly params: readonly string[];
   /** Names of the data inputs, in order. */
   readonly data: readonly string[];
-  /** Sets an input's values (copies into the tape's input buffer). */
+  /** Sets an input's values (copied into its buffer; the count must match its size). */
   set(name: string, values: ArrayLike<number>): void;
   /** The buffer that holds an input: write into it directly to skip a copy. */
   input(name: string): Float64Array;
@@ -40,23 +67,41 @@ export interface CompiledTape {
   /** The gradient buffer of a parameter (valid after {@link CompiledTape.valueAndGrad}). */
   grad(name: string): Float64Array;
   /**
-   * With `hvp: true`: the Hessian-vector product H v at the inputs of the last `valueAndGrad()`
-   * call, with v in the buffers `input("v:" + name)`; reuses that call's forward and backward.
+   * The buffer of the direction v for a parameter (compiled with `hvp: true`): write v into it
+   * before {@link CompiledTape.hvp}.
+   */
+  direction(name: string): Float64Array;
+  /**
+   * With `hvp: true`: the Hessian-vector product H v at the inputs of the last
+   * {@link CompiledTape.valueAndGrad} call, with v in the {@link CompiledTape.direction} buffers.
+   * Reuses that call's forward and backward pass (as torch's double backward does), so call
+   * `valueAndGrad()` first, after any change of the inputs.
    */
   hvp(): void;
   /** The Hessian-vector product buffer of a parameter (valid after {@link CompiledTape.hvp}). */
   hv(name: string): Float64Array;
-  /** Number of primitive ops in the tape. */
+  /** Number of kernel calls in the tape (value and gradient, plus the Hessian-vector product). */
   readonly ops: number;
-  /** The generated JavaScript, for the curious. */
+  /** A listing of the tape, one kernel call a line, for the curious. */
   readonly source: string;
 }
 
-/** Options of {@link compileTape}. */
+/**
+ * Options of {@link compileTape}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CompileTapeOptions } from "./mod.ts";
+ * const options: CompileTapeOptions = { hvp: true };
+ * console.log(options.hvp); // true
+ * ```
+ */
 export interface CompileTapeOptions {
-  /** Also trace a Hessian-vector product (double backward) for AdaHessian. Default false. */
+  /** Also trace a Hessian-vector product by double backward (for AdaHessian). Default false. */
   hvp?: boolean;
 }
+
+type Buffers = Float64Array[];
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -272,18 +317,39 @@ function reduceMax(o: Float64Array, a: Float64Array, _b: unknown, n: number, map
 }
 
 /**
- * Traces `f` on `example` inputs and compiles its value and gradient with respect to the inputs
- * named in `params` (and with `hvp: true` a Hessian-vector product) into a tape that runs with
- * preallocated buffers. The other inputs are data: traced, not differentiated.
+ * Traces `f` on the `example` inputs and compiles its value and gradient with respect to the
+ * inputs named in `params` (and, with `hvp: true`, a Hessian-vector product) into a tape that
+ * runs on preallocated buffers. The other inputs are data: traced, not differentiated. Results
+ * equal `valueAndGrad` and `hvp` on the same function to rounding (the matrix kernels add in a
+ * different order). Read the module notes for the limits: fixed shapes, no branching on tensor
+ * values, a fixed set of ops (others throw, naming the op).
  *
- * @example A least-squares loss, compiled and run on fresh data
+ * @example A least-squares loss, compiled once and run on new parameters and data
  * ```ts
- * import { tensor, type Tensor } from "../lib/autodiff/mod.ts";
- * import { compileTape } from "./tape.ts";
+ * import { compileTape, tensor, type Tensor } from "./mod.ts";
  * const loss = (x: Record<string, Tensor>) => x.X.matmul(x.w).sub(x.y).square().mean();
- * const tape = compileTape(loss, { w: tensor([0, 0]), X: tensor([[1, 0], [0, 1]]), y: tensor([1, 2]) }, ["w"]);
+ * const example = { w: tensor([0, 0]), X: tensor([[1, 0], [0, 1]]), y: tensor([1, 2]) };
+ * const tape = compileTape(loss, example, ["w"], { hvp: true });
  * tape.set("w", [1, 1]);
  * console.log(tape.valueAndGrad(), Array.from(tape.grad("w"))); // 0.5 [0, -1]
+ * tape.set("y", [3, 1]);
+ * console.log(tape.valueAndGrad(), Array.from(tape.grad("w"))); // 2 [-2, 0]
+ * tape.direction("w").set([1, 0]);
+ * tape.hvp();
+ * console.log(Array.from(tape.hv("w"))); // [1, 0]
+ * ```
+ *
+ * @example Ops the tape cannot replay are named
+ * ```ts
+ * import { compileTape, tensor, type Tensor } from "./mod.ts";
+ * const f = (x: Record<string, Tensor>) => x.w.gather([0, 0]).sum();
+ * let message = "";
+ * try {
+ *   compileTape(f, { w: tensor([1, 2]) }, ["w"]);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * console.log(message); // compileTape: op `gather` is not supported; use the dynamic autodiff (valueAndGrad) for this function
  * ```
  */
 export function compileTape(
@@ -294,17 +360,35 @@ export function compileTape(
 ): CompiledTape {
   const names = Object.keys(example);
   const dataNames = names.filter((k) => !params.includes(k));
+  if (params.length === 0) {
+    throw new Error("compileTape: no parameters (name the inputs to differentiate in params)");
+  }
   for (const p of params) {
-    if (!(p in example)) throw new Error(`compileTape: no example for parameter "${p}"`);
+    if (!(p in example)) {
+      throw new Error(
+        `compileTape: no example for parameter "${p}" (the example has ${
+          names.map((k) => `"${k}"`).join(", ")
+        })`,
+      );
+    }
+  }
+  if (new Set(params).size !== params.length) {
+    throw new Error(`compileTape: parameters named twice in [${params.join(", ")}]`);
+  }
+  for (const k of names) {
+    if (!(example[k] instanceof Tensor)) {
+      throw new TypeError(`compileTape: example "${k}" is ${typeof example[k]}, expected a Tensor`);
+    }
   }
   const saved = { tracing: engine.tracing, grad: engine.gradEnabled };
   engine.tracing = true;
   engine.gradEnabled = true;
-  const inputs = new Map<Tensor, string>();
+  const inputs = new Map<Tensor, string>(); // input tensors of the trace and their names
+  const directions = new Map<Tensor, string>(); // the v of each parameter (hvp)
   const traced: Record<string, Tensor> = {};
   for (const k of names) {
     const e = example[k];
-    const t = new TensorClass(e.data.slice(), e.shape.slice(), params.includes(k));
+    const t = new Tensor(e.data.slice(), e.shape.slice(), params.includes(k));
     // data inputs get a node (no backward) so that the tracer records every op on them
     if (!params.includes(k)) t.node = { op: "input", inputs: [], backward: null, attrs: null };
     traced[k] = t;
@@ -314,15 +398,20 @@ export function compileTape(
   let y: Tensor, grads: Tensor[], hvs: Tensor[] = [];
   try {
     y = f(traced);
-    if (y.size !== 1) throw new Error(`compileTape: f must return a scalar, got [${y.shape}]`);
+    if (!(y instanceof Tensor) || y.size !== 1) {
+      throw new Error(
+        `compileTape: f must return a scalar Tensor (one element), got ${
+          y instanceof Tensor ? `shape [${y.shape}]` : typeof y
+        }`,
+      );
+    }
     grads = backward(y, leaves, true);
     if (options.hvp) {
       let s: Tensor | null = null;
       for (let i = 0; i < params.length; i++) {
-        const v = new TensorClass(new Float64Array(leaves[i].size), leaves[i].shape.slice());
+        const v = new Tensor(new Float64Array(leaves[i].size), leaves[i].shape.slice());
         v.node = { op: "input", inputs: [], backward: null, attrs: null };
-        traced[`v:${params[i]}`] = v;
-        inputs.set(v, `v:${params[i]}`);
+        directions.set(v, params[i]);
         const term = grads[i].mul(v).sum();
         s = s === null ? term : s.add(term);
       }
@@ -360,6 +449,15 @@ export function compileTape(
   grads.forEach(visit);
   const partA = order.length;
   hvs.forEach(visit);
+  for (const [t, name] of inputs) {
+    if (!params.includes(name) && !seen.has(t)) {
+      throw new Error(
+        `compileTape: data input "${name}" is not read by any op of the tape; f reads its values ` +
+          "in JavaScript (item(), .data, softmaxCrossEntropy's integer labels), which the tape " +
+          "would bake in: pass it as a tensor the ops use (labels as a one-hot matrix), or drop it",
+      );
+    }
+  }
 
   // Buffers are views into one allocation (a typed array costs tens of µs to create here).
   const sizes: number[] = [];
@@ -374,6 +472,7 @@ export function compileTape(
   const newMap = (m: Int32Array) => (maps.push(m), maps.length - 1);
   const linesA: Step[] = [], linesB: Step[] = [];
   const inputSlot: Record<string, number> = {};
+  const directionSlot: Record<string, number> = {};
   let ops = 0;
   for (let idx = 0; idx < order.length; idx++) {
     const t = order[idx];
@@ -383,6 +482,12 @@ export function compileTape(
       const s = newBuf(t.size, t.data);
       slot.set(t, s);
       inputSlot[name] = s;
+      continue;
+    }
+    const dir = directions.get(t);
+    if (dir !== undefined) {
+      directionSlot[dir] = newBuf(t.size);
+      slot.set(t, directionSlot[dir]);
       continue;
     }
     const node = t.node;
@@ -430,7 +535,11 @@ export function compileTape(
       case "matmul": {
         const [A, Bm] = node.inputs, ta = a!.ta as boolean, tb = a!.tb as boolean;
         if (A.ndim !== 2 || Bm.ndim !== 2) {
-          throw new Error("compileTape: only 2-D matmul is supported");
+          throw new Error(
+            `compileTape: op \`matmul\` is supported on matrices and vectors, not batched ` +
+              `([${A.shape}] and [${Bm.shape}]); use the dynamic autodiff (valueAndGrad) for ` +
+              "this function",
+          );
         }
         const [nr, k] = ta ? [A.shape[1], A.shape[0]] : [A.shape[0], A.shape[1]];
         const m = tb ? Bm.shape[0] : Bm.shape[1];
@@ -440,7 +549,12 @@ export function compileTape(
       }
       default: {
         const formula = scalarFormulas[op];
-        if (formula === undefined) throw new Error(`compileTape: op ${op} is not supported`);
+        if (formula === undefined) {
+          throw new Error(
+            `compileTape: op \`${op}\` is not supported; use the dynamic autodiff ` +
+              "(valueAndGrad) for this function",
+          );
+        }
         if (node.inputs.length === 1) {
           const [pa, ma] = pattern(0);
           const kernel = elementwise(formula("a", ""), pa);
@@ -454,6 +568,11 @@ export function compileTape(
     }
     lines[lines.length - 1].op = op;
   }
+  if (options.hvp) {
+    // a parameter whose gradient does not depend on the parameters (a linear term) has H v = 0
+    // and no op reads its v, but it still gets a buffer to write v into
+    params.forEach((k, i) => directionSlot[k] ??= newBuf(leaves[i].size));
+  }
   const store = new Float64Array(sizes.reduce((a, b) => a + b, 0));
   const bufs: Buffers = [];
   let offset = 0;
@@ -463,7 +582,9 @@ export function compileTape(
   }
   for (const [s, data] of inits) bufs[s].set(data);
   const gradSlot = Object.fromEntries(params.map((k, i) => [k, slot.get(grads[i])!]));
-  const hvSlot = Object.fromEntries(params.map((k, i) => [k, slot.get(hvs[i]) ?? -1]));
+  const hvSlot = Object.fromEntries(
+    options.hvp ? params.map((k, i) => [k, slot.get(hvs[i])!]) : [],
+  );
   const ySlot = slot.get(y)!;
   const program = (steps: Step[]): () => void => {
     // each step becomes a closure over its buffers calling a shared kernel (small, hot, and
@@ -487,16 +608,26 @@ export function compileTape(
       `b${st.out} = ${st.op}(${st.ins.map((i) => `b${i}`).join(", ")})` +
       (st.k !== undefined ? ` [${st.n}×${st.k}·${st.k}×${st.m}]` : ` [${st.n}]`)
     ).join("\n");
-  const get = (table: Record<string, number>, name: string, what: string) => {
+  const withHvp = (what: string) => {
+    if (!options.hvp) {
+      throw new Error(`compileTape: ${what} needs a tape compiled with { hvp: true }`);
+    }
+  };
+  const get = (table: Record<string, number>, name: string, what: string, among: string[]) => {
     const s = table[name];
-    if (s === undefined || s < 0) throw new Error(`compileTape: no ${what} "${name}"`);
+    if (s === undefined) {
+      throw new Error(
+        `compileTape: no ${what} "${name}" (${what}s: ${among.map((k) => `"${k}"`).join(", ")})`,
+      );
+    }
     return bufs[s];
   };
+  let ran = false;
   return {
     params,
     data: dataNames,
     set(name, values) {
-      const b = get(inputSlot, name, "input");
+      const b = get(inputSlot, name, "input", names);
       if (values.length !== b.length) {
         throw new Error(
           `compileTape: input "${name}" needs ${b.length} values, got ${values.length}`,
@@ -504,17 +635,30 @@ export function compileTape(
       }
       b.set(values);
     },
-    input: (name) => get(inputSlot, name, "input"),
+    input: (name) => get(inputSlot, name, "input", names),
     valueAndGrad: () => {
       runA();
+      ran = true;
       return yBuf[0];
     },
-    grad: (name) => get(gradSlot, name, "parameter"),
+    grad: (name) => get(gradSlot, name, "parameter", params.slice()),
+    direction(name) {
+      withHvp("direction()");
+      return get(directionSlot, name, "parameter", params.slice());
+    },
     hvp() {
-      if (!options.hvp) throw new Error("compileTape: compiled without hvp: true");
+      withHvp("hvp()");
+      if (!ran) {
+        throw new Error(
+          "compileTape: hvp() reuses the forward and backward pass: call valueAndGrad() first",
+        );
+      }
       runB();
     },
-    hv: (name) => get(hvSlot, name, "Hessian-vector product of"),
+    hv(name) {
+      withHvp("hv()");
+      return get(hvSlot, name, "parameter", params.slice());
+    },
     ops,
     source: `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
       listing(linesB)
