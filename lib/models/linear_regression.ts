@@ -6,7 +6,7 @@
 
 import { mse, type Tensor, zeros } from "../autodiff/mod.ts";
 import { checkInputs, checkSize } from "./checks.ts";
-import type { Model } from "./model.ts";
+import { type Model, weightedRowLoss } from "./model.ts";
 
 /**
  * Linear regression on `inputs` features: parameters `w` (shape [inputs]) and `b` (scalar),
@@ -42,6 +42,7 @@ export function linearRegression({ inputs }: { inputs: number }): Model {
     kind: "regression",
     init: () => ({ w: zeros([inputs]), b: zeros([]) }),
     predict,
+    rowLoss: (p, X, T, w) => weightedRowLoss("regression", predict(p, X), T, w),
     loss: (p, X, y) => mse(predict(p, X), y),
   };
 }

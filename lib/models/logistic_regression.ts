@@ -6,7 +6,7 @@
 
 import { logisticLoss, noGrad, type Tensor, zeros } from "../autodiff/mod.ts";
 import { checkInputs, checkSize } from "./checks.ts";
-import { accuracyFromLogits, type Classifier } from "./model.ts";
+import { accuracyFromLogits, type Classifier, weightedRowLoss } from "./model.ts";
 
 /**
  * Logistic regression on `inputs` features: parameters `w` (shape [inputs]) and `b` (scalar),
@@ -37,6 +37,7 @@ export function logisticRegression({ inputs }: { inputs: number }): Classifier {
     kind: "binary",
     init: () => ({ w: zeros([inputs]), b: zeros([]) }),
     predict,
+    rowLoss: (p, X, T, w) => weightedRowLoss("binary", predict(p, X), T, w),
     loss: (p, X, y) => logisticLoss(predict(p, X), y),
     accuracy: (p, X, y) => noGrad(() => accuracyFromLogits(predict(p, X), y)),
     probabilities: (p, X) => predict(p, X).sigmoid(),

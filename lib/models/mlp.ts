@@ -15,7 +15,7 @@ import {
 } from "../autodiff/mod.ts";
 import type { Rng } from "../random.ts";
 import { checkInputs, checkSize } from "./checks.ts";
-import { accuracyFromLogits, type Classifier, type Model } from "./model.ts";
+import { accuracyFromLogits, type Classifier, type Model, weightedRowLoss } from "./model.ts";
 
 /** The hidden-layer nonlinearity. */
 export type MlpActivation = "tanh" | "relu" | "sigmoid";
@@ -140,7 +140,12 @@ export function mlp(options: MlpOptions): Model {
 
   const base = { name, init: initParams, predict };
   if (output === "linear") {
-    return { ...base, kind: "regression", loss: (p, X, y) => mse(predict(p, X), y) };
+    return {
+      ...base,
+      kind: "regression",
+      loss: (p, X, y) => mse(predict(p, X), y),
+      rowLoss: (p, X, T, w) => weightedRowLoss("regression", predict(p, X), T, w),
+    };
   }
   const accuracy = (p: Record<string, Tensor>, X: Tensor, y: Tensor) =>
     noGrad(() => accuracyFromLogits(predict(p, X), y));
@@ -149,6 +154,7 @@ export function mlp(options: MlpOptions): Model {
       ...base,
       kind: "binary",
       loss: (p, X, y) => logisticLoss(predict(p, X), y),
+      rowLoss: (p, X, T, w) => weightedRowLoss("binary", predict(p, X), T, w),
       accuracy,
       probabilities: (p, X) => predict(p, X).sigmoid(),
     };
@@ -158,6 +164,7 @@ export function mlp(options: MlpOptions): Model {
     ...base,
     kind: "multiclass",
     loss: (p, X, y) => softmaxCrossEntropy(predict(p, X), y),
+    rowLoss: (p, X, T, w) => weightedRowLoss("multiclass", predict(p, X), T, w),
     accuracy,
     probabilities: (p, X) => softmax(predict(p, X)),
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { grad, noGrad, type Tensor, tensor } from "../autodiff/mod.ts";
+import { grad, noGrad, Tensor, tensor } from "../autodiff/mod.ts";
 import { linearData, twoMoons } from "../data/mod.ts";
 import { Rng } from "../random.ts";
 import {
@@ -9,6 +9,7 @@ import {
   mlp,
   type Model,
   type ModelParams,
+  rowTargets,
   softmaxRegression,
 } from "./mod.ts";
 
@@ -194,4 +195,36 @@ Deno.test("models reject bad options and inputs with messages naming them", () =
     () => model.predict(model.init(new Rng(0)), tensor([[1, 2]])),
     /softmax regression: expected X of shape \[n, 3\] \(one row per example\), got \[1,2\]/,
   );
+});
+
+Deno.test("rowLoss() with weights 1/n equals loss, and zero-weight rows drop out", () => {
+  const rng = new Rng(11);
+  const n = 7, X = randomMatrix(n, 3, rng), Xpad = randomMatrix(n + 2, 3, rng);
+  Xpad.data.set(X.data);
+  const labels = tensor([0, 2, 1, 1, 0, 2, 2]), bits = tensor([1, 0, 0, 1, 1, 0, 1]);
+  const values = tensor([0.3, -1.2, 2, 0.1, -0.4, 1.5, 0.7]);
+  const cases: [Model, Tensor][] = [
+    [softmaxRegression({ inputs: 3, classes: 3 }), labels],
+    [logisticRegression({ inputs: 3 }), bits],
+    [linearRegression({ inputs: 3 }), values],
+    [mlp({ sizes: [3, 5, 3], activation: "tanh" }), labels],
+    [mlp({ sizes: [3, 4, 1], activation: "relu", output: "logistic" }), bits],
+    [mlp({ sizes: [3, 4, 1], activation: "sigmoid", output: "linear" }), values],
+    [mlp({ sizes: [3, 4, 2], output: "linear" }), randomMatrix(n, 2, rng)],
+  ];
+  for (const [model, y] of cases) {
+    const params = randomParams(model, 5);
+    const k = model.kind === "multiclass" ? 3 : 0;
+    const T = rowTargets(model.kind, y, k);
+    const want = model.loss(params, X, y).item();
+    const got = model.rowLoss!(params, X, T, tensor(Array(n).fill(1 / n))).item();
+    assert.ok(Math.abs(got - want) <= 1e-12, `${model.name} (${model.kind}): ${got} vs ${want}`);
+    // padded with two zero-weight rows (random inputs, zero targets)
+    const Tpad = new Tensor(new Float64Array((n + 2) * (T.size / n)), [n + 2, ...T.shape.slice(1)]);
+    Tpad.data.set(T.data);
+    const w = tensor([...Array(n).fill(1 / n), 0, 0]);
+    const padded = model.rowLoss!(params, Xpad, Tpad, w).item();
+    assert.ok(Math.abs(padded - want) <= 1e-12, `${model.name} padded: ${padded} vs ${want}`);
+  }
+  assert.throws(() => rowTargets("multiclass", tensor([0, 3]), 3), /invalid label 3 at row 1/);
 });

@@ -6,7 +6,7 @@
 
 import { noGrad, softmax, softmaxCrossEntropy, type Tensor, zeros } from "../autodiff/mod.ts";
 import { checkInputs, checkSize } from "./checks.ts";
-import { accuracyFromLogits, type Classifier } from "./model.ts";
+import { accuracyFromLogits, type Classifier, weightedRowLoss } from "./model.ts";
 
 /**
  * Softmax regression from `inputs` features to `classes` classes: parameters `W` (shape
@@ -40,6 +40,7 @@ export function softmaxRegression(
     kind: "multiclass",
     init: () => ({ W: zeros([inputs, classes]), b: zeros([classes]) }),
     predict,
+    rowLoss: (p, X, T, w) => weightedRowLoss("multiclass", predict(p, X), T, w),
     loss: (p, X, y) => softmaxCrossEntropy(predict(p, X), y),
     accuracy: (p, X, y) => noGrad(() => accuracyFromLogits(predict(p, X), y)),
     probabilities: (p, X) => softmax(predict(p, X)),

@@ -9,10 +9,10 @@
  * @module
  */
 
-import { noGrad, type Tensor } from "../autodiff/mod.ts";
+import { compileTape, noGrad, Tensor } from "../autodiff/mod.ts";
 import { minibatches } from "../data/minibatches.ts";
 import type { Model, ModelParams } from "../models/model.ts";
-import { optimStep } from "../optim/driver.ts";
+import { type Differentiable, optimStep } from "../optim/driver.ts";
 import type { Optimizer, StepContext, StepCount } from "../optim/optimizer.ts";
 import { Rng } from "../random.ts";
 import { runName } from "./minimize.ts";
@@ -55,6 +55,15 @@ export interface FitOptions {
   /** Called after every step with the new parameters and optimizer state (to record e.g. a
    * weight norm or an effective learning rate along training). */
   onStep?: (info: StepInfo) => void;
+  /**
+   * Train on a compiled tape (`compileTape`): the model's `rowLoss`, its gradient and (when the
+   * optimizer needs it, e.g. AdaHessian) a Hessian-vector product are traced once at the batch
+   * size and replayed on preallocated buffers for every batch: the same history to rounding,
+   * several times faster for small networks. A shorter last batch is padded with zero-weight
+   * rows. Needs a model with `rowLoss` (every model of lib/models) whose ops the tape supports
+   * (otherwise compileTape's error names the op). Default false.
+   */
+  compiled?: boolean;
 }
 
 /** What {@link FitOptions.onStep} receives after each step. */
@@ -145,6 +154,7 @@ const known = [
   "name",
   "onStep",
   "evalEvery",
+  "compiled",
 ];
 
 function evaluate(model: Model, params: ModelParams, data: Data): [number, number | undefined] {
@@ -153,6 +163,98 @@ function evaluate(model: Model, params: ModelParams, data: Data): [number, numbe
     const accuracy = model.accuracy ? model.accuracy(params, data.X, data.y) : undefined;
     return [loss, accuracy];
   });
+}
+
+/** Where the compiled tape reads a batch: the parameters plus these data inputs. */
+const IN = { X: "$X", T: "$T", w: "$w" } as const;
+
+/**
+ * A compiled tape of `model.rowLoss` for batches of `rows` rows, as the driver's
+ * {@link Differentiable} of the model parameters, and `load` to put a batch into it (padded to
+ * `rows` rows with zero weights, the real rows weighted 1 / their count: the batch mean).
+ */
+function compiledLoss(
+  model: Model,
+  params: ModelParams,
+  data: Data,
+  rows: number,
+  hvp: boolean,
+): { f: Differentiable<ModelParams>; load(X: Tensor, y: Tensor): void } {
+  const rowLoss = model.rowLoss;
+  if (typeof rowLoss !== "function") {
+    throw new RangeError(
+      `invalid option: compiled: true needs a model with rowLoss(params, X, T, w) ` +
+        `(${model.name} has none; use compiled: false)`,
+    );
+  }
+  const d = data.X.shape.slice(1), dn = d.reduce((a, b) => a * b, 1);
+  const keys = Object.keys(params);
+  for (const k of Object.values(IN)) {
+    if (keys.includes(k)) throw new RangeError(`invalid parameter name: ${k} (reserved by fit)`);
+  }
+  let classes = 0;
+  let tShape = [rows, ...data.y.shape.slice(1)];
+  if (model.kind === "multiclass") {
+    const first = new Tensor(data.X.data.slice(0, dn), [1, ...d]);
+    classes = noGrad(() => model.predict(params, first)).shape[1];
+    tShape = [rows, classes];
+  }
+  const tRow = tShape.slice(1).reduce((a, b) => a * b, 1);
+  const zerosOf = (shape: number[]) =>
+    new Tensor(new Float64Array(shape.reduce((a, b) => a * b, 1)), shape);
+  const example: Record<string, Tensor> = {
+    ...params,
+    [IN.X]: zerosOf([rows, ...d]),
+    [IN.T]: zerosOf(tShape),
+    [IN.w]: zerosOf([rows]),
+  };
+  const tape = compileTape(
+    (x) => rowLoss(x, x[IN.X], x[IN.T], x[IN.w]),
+    example,
+    keys,
+    { hvp },
+  );
+  const shapes = keys.map((k) => params[k].shape);
+  const xb = tape.input(IN.X), tb = tape.input(IN.T), wb = tape.input(IN.w);
+  let last: ModelParams | null = null;
+  const copyOut = (part: (k: string) => Float64Array): ModelParams =>
+    Object.fromEntries(keys.map((k, i) => [k, new Tensor(part(k).slice(), shapes[i])]));
+  const valueAndGrad = (p: ModelParams): [number, ModelParams] => {
+    for (const k of keys) tape.input(k).set(p[k].data);
+    const v = tape.valueAndGrad();
+    last = p;
+    return [v, copyOut(tape.grad)];
+  };
+  const f: Differentiable<ModelParams> = {
+    valueAndGrad,
+    hvp: hvp
+      ? (p, v) => {
+        if (p !== last) valueAndGrad(p);
+        for (const k of keys) tape.direction(k).set(v[k].data);
+        tape.hvp();
+        return copyOut(tape.hv);
+      }
+      : undefined,
+  };
+  const load = (X: Tensor, y: Tensor) => {
+    const r = X.shape[0];
+    xb.fill(0);
+    xb.set(X.data);
+    tb.fill(0);
+    if (model.kind === "multiclass") {
+      for (let i = 0; i < r; i++) {
+        const k = y.data[i];
+        if (!Number.isInteger(k) || k < 0 || k >= classes) {
+          throw new RangeError(`invalid label ${k} (expected 0 to ${classes - 1})`);
+        }
+        tb[i * tRow + k] = 1;
+      }
+    } else tb.set(y.data);
+    wb.fill(0);
+    wb.fill(1 / r, 0, r);
+    last = null;
+  };
+  return { f, load };
 }
 
 const fmt = (v: number | undefined) => v === undefined ? "–" : String(+v.toPrecision(4));
@@ -177,6 +279,24 @@ const fmt = (v: number | undefined) => v === undefined ? "–" : String(+v.toPre
  * });
  * console.log(history.steps.length, history.epochs.length); // 50 6
  * console.log(history.epochs[5].trainAccuracy! > 0.75); // true
+ * ```
+ *
+ * @example The same run on a compiled tape: the same history, faster
+ * ```ts
+ * import { twoMoons } from "../data/mod.ts";
+ * import { logisticRegression } from "../models/mod.ts";
+ * import { adam } from "../optim/mod.ts";
+ * import { fit } from "./fit.ts";
+ * const data = twoMoons({ n: 210, seed: 1 }); // batches of 20: the last one has 10 rows
+ * const run = (compiled: boolean) =>
+ *   fit(logisticRegression({ inputs: 2 }), data, adam({ alpha: 0.05 }), {
+ *     epochs: 5,
+ *     batchSize: 20,
+ *     compiled,
+ *   });
+ * const [dynamic, compiled] = [await run(false), await run(true)];
+ * const gap = Math.abs(compiled.epochs[5].trainLoss - dynamic.epochs[5].trainLoss);
+ * console.log(compiled.steps.length, gap < 1e-12); // 55 true
  * ```
  */
 export async function fit(
@@ -209,7 +329,11 @@ export async function fit(
     onStep,
     evalEvery = 1,
     progress = defaults.progress,
+    compiled = false,
   } = options;
+  if (typeof compiled !== "boolean") {
+    throw new RangeError(`invalid compiled: ${compiled} (expected true or false)`);
+  }
   if (!Number.isInteger(evalEvery) || evalEvery < 1) {
     throw new RangeError(`invalid evalEvery: ${evalEvery} (expected a whole number ≥ 1)`);
   }
@@ -239,6 +363,9 @@ export async function fit(
 
   let params = options.params ?? model.init(rng);
   let state = optimizer.init(params);
+  const tape = compiled
+    ? compiledLoss(model, params, data, Math.min(batchSize, n), !!optimizer.needsHvp)
+    : undefined;
   const history: History = {
     name,
     steps: [],
@@ -279,8 +406,12 @@ export async function fit(
   training: for (let epoch = 1; epoch <= epochs; epoch++) {
     for (const batch of batches.epoch()) {
       const started = performance.now();
-      const lossFn = (p: ModelParams) => model.loss(p, batch.X, batch.y);
-      const r = optimStep(optimizer, lossFn, params, state, ctx);
+      let f: Differentiable<ModelParams> | ((p: ModelParams) => Tensor);
+      if (tape) {
+        tape.load(batch.X, batch.y);
+        f = tape.f;
+      } else f = (p: ModelParams) => model.loss(p, batch.X, batch.y);
+      const r = optimStep(optimizer, f, params, state, ctx);
       trainTime += (performance.now() - started) / 1000;
       if (!Number.isFinite(r.loss)) {
         const alpha = optimizer.hyper?.alpha;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Tensor } from "../autodiff/mod.ts";
-import { linearData, twoMoons } from "../data/mod.ts";
-import { linearRegression, logisticRegression } from "../models/mod.ts";
-import { adahessian, nesterov, runOptimizer, sgd } from "../optim/mod.ts";
+import { Tensor } from "../autodiff/mod.ts";
+import { linearData, loadDigits, twoMoons } from "../data/mod.ts";
+import { linearRegression, logisticRegression, mlp, type Model } from "../models/mod.ts";
+import { adahessian, adam, nesterov, type Optimizer, runOptimizer, sgd } from "../optim/mod.ts";
 import { Rng } from "../random.ts";
 import { fit } from "./fit.ts";
 
@@ -160,5 +160,85 @@ Deno.test("fit() with evalEvery evaluates every few epochs and always the last",
   await assert.rejects(
     () => fit(logisticRegression({ inputs: 2 }), moons, sgd({ alpha: 0.1 }), { evalEvery: 0 }),
     /invalid evalEvery: 0/,
+  );
+});
+
+/** The first n digits (pixels / 16). */
+function digitsHead(n: number) {
+  const { X, y } = loadDigits({ scale: true });
+  return {
+    X: new Tensor(X.data.slice(0, n * 64), [n, 64]),
+    y: new Tensor(y.data.slice(0, n), [n]),
+  };
+}
+
+/** Asserts two numbers agree to 1e-10 (absolute, or relative for large ones). */
+function close(a: number | undefined, b: number | undefined, what: string) {
+  assert.ok(a !== undefined && b !== undefined, what);
+  assert.ok(Math.abs(a - b) <= 1e-10 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+}
+
+Deno.test("fit() with compiled: true gives the history and parameters of the dynamic autodiff", async () => {
+  const digits = digitsHead(300); // batches of 32: the last one has 12 rows
+  const digitsTest = { X: digitsHead(400).X, y: digitsHead(400).y };
+  const runs: [string, () => Model, { X: Tensor; y: Tensor }, () => Optimizer, number][] = [
+    ["MLP + Adam", () => mlp({ sizes: [64, 16, 10] }), digits, () => adam({ alpha: 1e-2 }), 32],
+    [
+      "MLP + AdaHessian",
+      () => mlp({ sizes: [64, 16, 10] }),
+      digits,
+      () => adahessian({ alpha: 0.1, seed: 3 }),
+      32,
+    ],
+    [
+      "logistic + Adam",
+      () => logisticRegression({ inputs: 2 }),
+      moons,
+      () => adam({ alpha: 0.05 }),
+      25,
+    ],
+    [
+      "logistic + AdaHessian",
+      () => logisticRegression({ inputs: 2 }),
+      moons,
+      () => adahessian({ alpha: 0.2, seed: 1 }),
+      25,
+    ],
+  ];
+  for (const [what, model, data, opt, batchSize] of runs) {
+    const test = data === moons ? moonsTest : digitsTest;
+    const run = (compiled: boolean) =>
+      fit(model(), data, opt(), { epochs: 3, batchSize, seed: 5, test, compiled, progress: false });
+    const [dyn, tape] = [await run(false), await run(true)];
+    assert.ok(data.X.shape[0] % batchSize !== 0, `${what}: a short last batch`);
+    assert.equal(tape.steps.length, dyn.steps.length, what);
+    tape.steps.forEach((s, i) => close(s.loss, dyn.steps[i].loss, `${what} step ${i} loss`));
+    assert.equal(tape.epochs.length, 4, what);
+    tape.epochs.forEach((e, i) => {
+      for (const k of ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy"] as const) {
+        close(e[k], dyn.epochs[i][k], `${what} epoch ${i} ${k}`);
+      }
+    });
+    for (const [k, t] of Object.entries(tape.params)) {
+      assert.deepEqual(t.shape, dyn.params[k].shape, `${what} ${k}`);
+      t.data.forEach((v, i) => close(v, dyn.params[k].data[i], `${what} ${k}[${i}]`));
+    }
+    assert.ok(tape.epochs[3].trainLoss < tape.epochs[0].trainLoss, what);
+  }
+});
+
+Deno.test("fit() with compiled: true names what it cannot compile", async () => {
+  const plain: Model = { ...logisticRegression({ inputs: 2 }), rowLoss: undefined };
+  await assert.rejects(
+    () => fit(plain, moons, sgd({ alpha: 0.1 }), { compiled: true, progress: false }),
+    /compiled: true needs a model with rowLoss/,
+  );
+  const gathering: Model = {
+    ...logisticRegression({ inputs: 2 }),
+    rowLoss: (p, X, T, w) => X.matmul(p.w.gather([0, 1])).add(p.b).sub(T).square().mul(w).sum(),
+  };
+  await assert.rejects(
+    () => fit(gathering, moons, sgd({ alpha: 0.1 }), { compiled: true, progress: false }),
+    /compileTape: op `gather` is not supported/,
   );
 });
