@@ -8,8 +8,8 @@
  * also printed to PDF (A4) beside its HTML by headless Chromium.
  *
  * Handouts are reproducible: building twice gives the same bytes. A code cell whose output is a
- * measurement (wall-clock time) cannot be; tag it `timing` and its handout says so (the
- * reproducibility test then names it instead of failing).
+ * measurement (wall-clock time) is tagged `timing`; its handout shows a note in place of the
+ * measured output.
  *
  * A failing notebook is named with its cell; the others are still built; the exit code is non-zero
  * when anything failed.

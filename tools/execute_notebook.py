@@ -6,6 +6,8 @@ displays a unique token; the kernel's iopub messages arrive in order, so once th
 every output the previous cell queued has arrived too, and each late one is put back into the
 cell it belongs to.
 
+(A second token printed on stdout does the same for printed text, which travels separately.)
+
 A cell that runs longer than the per-cell timeout is interrupted (the kernelspec uses
 ``interrupt_mode: message``, so the kernel and its state survive) and reported as failed; the
 run goes on with the next cell.
@@ -86,12 +88,14 @@ class BarrierClient(NotebookClient):
                 traceback=[f"{err.get('ename', 'CellTimeoutError')}: {err.get('evalue', '')}"]))
         parent = execute_reply.get("parent_header", {}).get("msg_id")
         token = f"barrier-{uuid.uuid4().hex}"
-        code = f'await Deno.jupyter.display({{"text/plain": "{token}"}}, {{ raw: true }});'
+        # Two proofs, one per channel the kernel publishes on: a display (display_data) and a line
+        # on stdout (stream). Printed text travels separately from displays, so each needs its own.
+        code = (f'console.log("{token}");\n'
+                f'await Deno.jupyter.display({{"text/plain": "{token}"}}, {{ raw: true }});')
         barrier_id = await ensure_async(self.kc.execute(code, store_history=False, allow_stdin=False))
-        seen_token = False
-        seen_idle = False
+        seen_display = seen_stream = seen_idle = False
         deadline = time.monotonic() + BARRIER_TIMEOUT
-        while not (seen_token and seen_idle):
+        while not (seen_display and seen_stream and seen_idle):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.barrier_failures.append(cell_index)
@@ -104,7 +108,18 @@ class BarrierClient(NotebookClient):
             kind = msg["msg_type"]
             if owner == barrier_id:
                 if kind == "display_data" and msg["content"].get("data", {}).get("text/plain") == token:
-                    seen_token = True
+                    seen_display = True
+                elif kind == "stream":
+                    # Text the previous cell printed late may be flushed under the barrier's id:
+                    # keep it for that cell, drop only the token.
+                    text = msg["content"].get("text", "")
+                    if token in text:
+                        seen_stream = True
+                    rest = "".join(line for line in text.splitlines(keepends=True) if token not in line)
+                    if rest:
+                        self.late_outputs += 1
+                        self.process_message({**msg, "content": {**msg["content"], "text": rest},
+                                              "parent_header": {"msg_id": parent}}, cell, cell_index)
                 elif kind == "status" and msg["content"].get("execution_state") == "idle":
                     seen_idle = True
             elif owner == parent and kind not in ("status", "execute_input"):

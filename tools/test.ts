@@ -53,10 +53,11 @@ await ensureDebian({ "/usr/bin/chromium": "chromium", "/usr/bin/bwrap": "bubblew
 
 const testArgs = Deno.args;
 if (testArgs.length === 0) {
-  await step("format", ["fmt", "--check"]);
+  // Notebooks are format-checked by tools/nbcheck.ts (deno fmt --check misreports .ipynb on a cold cache).
+  await step("format", ["fmt", "--check", "--ignore=**/*.ipynb"]);
   await step("lint", ["lint"]);
   await step("type check", ["check", "-q", "lib", "tools", ...(exists("bench") ? ["bench"] : [])]);
-  await step("notebook type check and lint", ["run", "-A", "tools/nbcheck.ts"]);
+  await step("notebook format, type check and lint", ["run", "-A", "tools/nbcheck.ts"]);
 }
 const out = await step("tests", ["test", "-A", "--doc", ...testArgs]);
 const summary = out.match(/(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g)?.at(-1);

@@ -267,16 +267,22 @@ function renderCell(
   }
   const count = cell.execution_count ?? null;
   const prompt = `<span class="prompt" aria-hidden="true">[${count ?? " "}]</span>`;
-  const outputs = renderOutputs((cell.outputs ?? []) as Record<string, unknown>[], ctx);
+  // A cell tagged `timing` measures wall-clock time: its numbers change from run to run, so the
+  // handout shows a note in their place and stays byte-for-byte reproducible.
   const timing = (cell.metadata?.tags ?? []).includes("timing");
-  const note = timing && outputs
-    ? `<p class="timing-note">Measured on the machine that built this handout: the numbers change from run to run.</p>`
+  const outputs = timing
+    ? ""
+    : renderOutputs((cell.outputs ?? []) as Record<string, unknown>[], ctx);
+  const note = timing && (cell.outputs ?? []).length
+    ? `<p class="timing-note">This cell measures wall-clock time, which differs from run to run and ` +
+      `from machine to machine, so the handout leaves its output out: run it in JupyterLab to see ` +
+      `your machine's numbers.</p>`
     : "";
   return `<section class="cell code${timing ? " timing" : ""}" ${attrs}>
 <div class="input">${prompt}${
     badge(original, edition, cellSource(original))
   }<pre><code class="hljs language-typescript">${highlight(source)}</code></pre></div>${
-    outputs ? `\n<div class="outputs">${note}${outputs}</div>` : ""
+    outputs || note ? `\n<div class="outputs">${note}${outputs}</div>` : ""
   }
 </section>`;
 }
