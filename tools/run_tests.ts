@@ -48,6 +48,10 @@ async function step(name: string, args: string[]): Promise<string> {
   return captured;
 }
 
+if (!import.meta.main) {
+  throw new Error("tools/run_tests.ts is the test runner (deno task test), not a module to import");
+}
+
 await setup();
 await ensureDebian({ "/usr/bin/chromium": "chromium", "/usr/bin/bwrap": "bubblewrap" });
 
