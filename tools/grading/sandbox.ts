@@ -213,32 +213,49 @@ export function sandboxArgs(
 
 /**
  * bwrap creates the missing parents of a mount point with mode 0700, which `nobody` cannot
- * enter: create them first, world-readable (the sandbox's root is a throw-away tmpfs).
+ * enter: create them first, world-readable, just before the first mount that needs them. A tmpfs
+ * hides what was made under it, so parents under a tmpfs (a project cloned below /tmp) are made
+ * again after it.
  */
 function withParents(args: string[]): string[] {
-  const targets = new Set<string>();
   const end = args.indexOf("--");
+  const out: string[] = [];
+  const made = new Set<string>();
+  let pending: string[] = []; // --perms/--size apply to the next operation only
+  const ensureParents = (target: string) => {
+    const parents: string[] = [];
+    for (let p = dirname(target); p !== "/" && p !== "."; p = dirname(p)) parents.unshift(p);
+    for (const p of parents.filter((p) => !made.has(p))) {
+      out.push("--perms", "0755", "--dir", p);
+      made.add(p);
+    }
+  };
   for (let i = 0; i < end; i++) {
-    if (["--ro-bind", "--ro-bind-try", "--bind", "--symlink"].includes(args[i])) {
-      targets.add(args[i + 2]);
+    const op = args[i];
+    if (op === "--perms" || op === "--size") {
+      pending.push(op, args[++i]);
+    } else if (["--ro-bind", "--ro-bind-try", "--bind", "--symlink"].includes(op)) {
+      const [source, target] = [args[i + 1], args[i + 2]];
+      ensureParents(target);
+      out.push(...pending, op, source, target);
+      made.add(target);
+      pending = [];
       i += 2;
-    } else if (["--tmpfs", "--dir", "--proc", "--dev"].includes(args[i])) {
-      targets.add(args[i + 1]);
-      i += 1;
+    } else if (["--tmpfs", "--dir", "--proc", "--dev"].includes(op)) {
+      const target = args[++i];
+      ensureParents(target);
+      if (op === "--tmpfs") {
+        for (const m of [...made]) if (m.startsWith(`${target}/`)) made.delete(m);
+      }
+      out.push(...pending, op, target);
+      made.add(target);
+      pending = [];
+    } else {
+      out.push(...pending, op);
+      pending = [];
     }
   }
-  const parents = new Set<string>();
-  for (const t of targets) {
-    for (let p = dirname(t); p !== "/" && p !== "."; p = dirname(p)) {
-      if (!targets.has(p)) parents.add(p);
-    }
-  }
-  const dirs = [...parents].sort((a, b) =>
-    a.split("/").length - b.split("/").length || (a < b ? -1 : 1)
-  )
-    .flatMap((p) => ["--perms", "0755", "--dir", p]);
-  const first = args.indexOf("--ro-bind");
-  return [...args.slice(0, first), ...dirs, ...args.slice(first)];
+  return [...out, ...pending, ...args.slice(end)];
 }
 
 /** True when the grader runs as root (then the sandbox's processes run as `nobody`). */
