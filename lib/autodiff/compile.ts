@@ -14,6 +14,7 @@
  */
 
 import { backward } from "./grad.ts";
+import { postOrder, reduceMap } from "./graph.ts";
 import { broadcastIndex, gather, scalarFormulas, slice, transpose } from "./ops.ts";
 import { concat } from "./ops.ts";
 import { engine, noGrad, Tensor } from "./tensor.ts";
@@ -138,29 +139,7 @@ export function compileValueAndGrad(
   }
 
   // Topological order of everything the outputs depend on.
-  const order: Tensor[] = [];
-  const seen = new Set<Tensor>();
-  const visit = (root: Tensor) => {
-    const stack: [Tensor, number][] = [[root, 0]];
-    if (seen.has(root)) return;
-    seen.add(root);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const ins = top[0].node?.inputs ?? [];
-      if (top[1] < ins.length) {
-        const p = ins[top[1]++];
-        if (!seen.has(p)) {
-          seen.add(p);
-          stack.push([p, 0]);
-        }
-      } else {
-        stack.pop();
-        order.push(top[0]);
-      }
-    }
-  };
-  visit(y);
-  visit(g);
+  const order = postOrder([y, g]);
   const total = order.reduce((s, t) => s + t.size, 0);
   if (total > COMPILE_LIMIT) {
     throw new Error(
@@ -234,7 +213,7 @@ export function compileValueAndGrad(
       case "sum": {
         const src = node.inputs[0];
         const terms: string[][] = Array.from({ length: n }, () => ["0"]);
-        const map = n === 1 ? null : reduceMap(src.shape, t.shape, a!.axes as number[]);
+        const map = n === 1 ? null : reduceMap(src.shape, a!.axes as number[]);
         for (let i = 0; i < src.size; i++) terms[map === null ? 0 : map[i]].push(ins[0][i]);
         for (let j = 0; j < n; j++) out[j] = emit(terms[j].join(" + "));
         break;
@@ -242,7 +221,7 @@ export function compileValueAndGrad(
       case "max": {
         const src = node.inputs[0];
         const groups: string[][] = Array.from({ length: n }, () => []);
-        const map = n === 1 ? null : reduceMap(src.shape, t.shape, a!.axes as number[]);
+        const map = n === 1 ? null : reduceMap(src.shape, a!.axes as number[]);
         for (let i = 0; i < src.size; i++) groups[map === null ? 0 : map[i]].push(ins[0][i]);
         for (let j = 0; j < n; j++) {
           const v = fresh();
@@ -317,33 +296,6 @@ export function compileValueAndGrad(
   Object.defineProperty(fn, "into", { value: kernel });
   Object.defineProperty(fn, "source", { value: `function (X, G) {\n${body}\n}` });
   return fn;
-}
-
-/** For each flat index of `shape`, the flat index of its slot in the reduced `outShape`. */
-function reduceMap(
-  shape: readonly number[],
-  outShape: readonly number[],
-  axes: number[],
-): number[] {
-  const keep = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const n = shape.reduce((p, d) => p * d, 1);
-  const map: number[] = new Array(n);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let k = 0; k < n; k++) {
-    let dst = 0;
-    for (let ax = 0; ax < shape.length; ax++) {
-      dst = dst * keep[ax] + (axes.includes(ax) ? 0 : idx[ax]);
-    }
-    map[k] = dst;
-    for (let ax = shape.length - 1; ax >= 0; ax--) {
-      if (++idx[ax] < shape[ax]) break;
-      idx[ax] = 0;
-    }
-  }
-  if (outShape.reduce((p, d) => p * d, 1) !== keep.reduce((p, d) => p * d, 1)) {
-    throw new Error("Internal error: reduced shape mismatch");
-  }
-  return map;
 }
 
 /**

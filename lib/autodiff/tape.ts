@@ -36,6 +36,7 @@
  */
 
 import { backward } from "./grad.ts";
+import { postOrder, reduceMap } from "./graph.ts";
 import { broadcastIndex, scalarFormulas } from "./ops.ts";
 import { engine, Tensor } from "./tensor.ts";
 
@@ -102,32 +103,6 @@ export interface CompileTapeOptions {
 }
 
 type Buffers = Float64Array[];
-
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Flat output slot of every input index when reducing `axes` of `shape`. */
-function reduceMap(shape: readonly number[], axes: readonly number[]): Int32Array {
-  const keep = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const n = numel(shape);
-  const map = new Int32Array(n);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let k = 0; k < n; k++) {
-    let dst = 0;
-    for (let ax = 0; ax < shape.length; ax++) {
-      dst = dst * keep[ax] + (axes.includes(ax) ? 0 : idx[ax]);
-    }
-    map[k] = dst;
-    for (let ax = shape.length - 1; ax >= 0; ax--) {
-      if (++idx[ax] < shape[ax]) break;
-      idx[ax] = 0;
-    }
-  }
-  return map;
-}
 
 // Matrix kernels the generated code calls: C (n×m) = op(A) op(B), row-major, overwriting C.
 // Inner loops run over contiguous rows; zeros of the left factor are skipped (the digits are
@@ -424,31 +399,10 @@ export function compileTape(
 
   // Topological order, and which tensors the value and gradient need (part A) versus the
   // Hessian-vector product only (part B).
-  const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const visit = (root: Tensor) => {
-    if (seen.has(root)) return;
-    const stack: [Tensor, number][] = [[root, 0]];
-    seen.add(root);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const ins = top[0].node?.inputs ?? [];
-      if (top[1] < ins.length) {
-        const p = ins[top[1]++];
-        if (!seen.has(p)) {
-          seen.add(p);
-          stack.push([p, 0]);
-        }
-      } else {
-        stack.pop();
-        order.push(top[0]);
-      }
-    }
-  };
-  visit(y);
-  grads.forEach(visit);
+  const order = postOrder([y, ...grads], [], seen);
   const partA = order.length;
-  hvs.forEach(visit);
+  postOrder(hvs, order, seen);
   for (const [t, name] of inputs) {
     if (!params.includes(name) && !seen.has(t)) {
       throw new Error(
