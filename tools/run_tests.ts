@@ -60,7 +60,7 @@ if (testArgs.length === 0) {
   // Notebooks are format-checked by tools/nbcheck.ts (deno fmt --check misreports .ipynb on a cold cache).
   await step("format", ["fmt", "--check", "--ignore=**/*.ipynb"]);
   await step("lint", ["lint"]);
-  await step("type check", ["check", "-q", "lib", "tools", ...(exists("bench") ? ["bench"] : [])]);
+  await step("type check", ["check", "-q", "lib", "tools", "bench"]);
   await step("notebook format, type check and lint", ["run", "-A", "tools/nbcheck.ts"]);
 }
 const out = await step("tests", ["test", "-A", "--doc", ...testArgs]);
@@ -72,12 +72,3 @@ if (summary) {
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 Deno.exit(failed ? 1 : 0);
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(`${ROOT}/${path}`);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { existsSync as exists } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -59,15 +60,6 @@ async function run(cmd: string, args: string[], what: string): Promise<void> {
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).split("\n").slice(-15).join("\n");
     throw new Error(`Set-up failed while ${what} (${cmd} ${args.join(" ")}):\n${err}`);
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { existsSync as exists } from "node:fs";
 import { dirname, join } from "node:path";
 import { JUPYTER_DIR, PYTHON, ROOT, VENV } from "../setup.ts";
 import type { ExecutionReport } from "../course.ts";
@@ -60,15 +61,6 @@ export interface SandboxResult {
   notebook?: Notebook;
   /** Set when the sandbox itself failed or was killed (wall-clock limit). */
   failure?: string;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The folder of the Python installation the venv was made from (read from pyvenv.cfg). */
