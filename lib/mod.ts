@@ -1,11 +1,11 @@
 /**
  * The course library: everything the notebooks import.
  *
- * @example
+ * @example Gradient descent on an elongated bowl
  * ```ts
- * import { gradientDescent, quadratic } from "./mod.ts";
- * const path = gradientDescent(quadratic(10), { alpha: 0.1, steps: 20 });
- * console.log(path.length); // 21
+ * import { minimize, quadratic, sgd } from "./mod.ts";
+ * const run = minimize(quadratic(10), sgd({ alpha: 0.1 }), { steps: 20 });
+ * console.log(run.path.length); // 21
  * ```
  *
  * @module

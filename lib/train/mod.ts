@@ -1,7 +1,6 @@
 /**
  * Running optimizers: {@link minimize} on test functions (trajectories with a stop reason),
- * {@link fit} for models on data (history, progress line in notebooks), and the first notebook's
- * plain {@link gradientDescent}.
+ * and {@link fit} for models on data (history, progress line in notebooks).
  *
  * @example
  * ```ts
@@ -15,7 +14,6 @@
  * @module
  */
 
-export * from "./gradient_descent.ts";
 export * from "./minimize.ts";
 export * from "./progress.ts";
 export * from "./fit.ts";
