@@ -29,6 +29,7 @@ import {
   nesterov,
   type Optimizer,
   optimStep,
+  recycle,
   rmsprop,
   sgd,
 } from "../lib/optim/mod.ts";
@@ -332,7 +333,11 @@ export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): B
       const order = rng.permutation(n);
       for (let b = 0; b < n; b += BATCH) {
         f.setRows(X, y, order, b, Math.min(n, b + BATCH));
-        ({ params: theta, state } = optimStep(opt, f, theta, state));
+        const r = optimStep(opt, f, theta, state);
+        // the step's inputs are dead (only the latest iterate is kept): the next step writes
+        // its parameters and state into their leaves instead of allocating
+        recycle([theta, state], [r.params, r.state, r.grads]);
+        ({ params: theta, state } = r);
         steps++;
       }
     }

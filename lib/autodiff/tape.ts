@@ -39,6 +39,7 @@ import { backward } from "./grad.ts";
 import { postOrder, reduceMap } from "./graph.ts";
 import { broadcastIndex, scalarFormulas } from "./ops.ts";
 import { engine, Tensor } from "./tensor.ts";
+import { wasmMatmul } from "./wasm_matmul.ts";
 
 /**
  * A compiled loss (see {@link compileTape}): input buffers, one call for the value and gradient,
@@ -104,139 +105,9 @@ export interface CompileTapeOptions {
 
 type Buffers = Float64Array[];
 
-// Matrix kernels the generated code calls: C (n×m) = op(A) op(B), row-major, overwriting C.
-// Inner loops run over contiguous rows; zeros of the left factor are skipped (the digits are
-// about half zeros, and so are their rows in X and Xᵀ).
-
-function mmNN(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: number, m: number) {
-  C.fill(0);
-  for (let i = 0; i < n; i++) {
-    const ci = i * m, ai = i * k;
-    for (let p = 0; p < k; p++) {
-      const a = A[ai + p];
-      if (a === 0) continue;
-      const bp = p * m;
-      for (let j = 0; j < m; j++) C[ci + j] += a * B[bp + j];
-    }
-  }
-}
-
-function mmNT(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: number, m: number) {
-  // C = A Bᵀ with B stored m×k: dot products of contiguous rows
-  for (let i = 0; i < n; i++) {
-    const ai = i * k, ci = i * m;
-    for (let j = 0; j < m; j++) {
-      const bj = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
-      for (; p + 3 < k; p += 4) {
-        s0 += A[ai + p] * B[bj + p];
-        s1 += A[ai + p + 1] * B[bj + p + 1];
-        s2 += A[ai + p + 2] * B[bj + p + 2];
-        s3 += A[ai + p + 3] * B[bj + p + 3];
-      }
-      for (; p < k; p++) s0 += A[ai + p] * B[bj + p];
-      C[ci + j] = s0 + s1 + (s2 + s3);
-    }
-  }
-}
-
-function mmTN(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: number, m: number) {
-  // C = Aᵀ B with A stored k×n: rank-one updates by the rows of A and B
-  C.fill(0);
-  for (let r = 0; r < k; r++) {
-    const ar = r * n, br = r * m;
-    for (let i = 0; i < n; i++) {
-      const a = A[ar + i];
-      if (a === 0) continue;
-      const ci = i * m;
-      for (let j = 0; j < m; j++) C[ci + j] += a * B[br + j];
-    }
-  }
-}
-
-function mmTT(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: number, m: number) {
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A[p * n + i] * B[j * k + p];
-      C[i * m + j] = s;
-    }
-  }
-}
-
 // deno-lint-ignore no-explicit-any
 type Kernel = (...args: any[]) => void;
 
-const matmulCache = new Map<string, Kernel>();
-
-/**
- * A matrix-product kernel `(A, B, C, n, k, m)` for one shape: straight-line code with the sizes
- * as literals, the short dimension (≤ 16: the 10 classes) held in local accumulators, and the long
- * ones unrolled by 4 so each pass over a row of C does four multiply-adds per load and store.
- * Zeros of the left factor are skipped as in the generic kernels. Other shapes get the generic
- * kernels.
- */
-function matmulKernel(ta: boolean, tb: boolean, n: number, k: number, m: number): Kernel {
-  const key = `${ta}${tb}${n},${k},${m}`;
-  let kern = matmulCache.get(key);
-  if (kern !== undefined) return kern;
-  const R = (c: number, f: (j: number) => string) => Array.from({ length: c }, (_, j) => f(j));
-  let body: string | null = null;
-  if (!ta && !tb && m <= 16) {
-    // C[i, :] = Σ_p A[i, p] B[p, :], the row of C in m locals
-    body = `for (let i = 0; i < ${n}; i++) {
-  ${R(m, (j) => `let c${j} = 0;`).join(" ")}
-  for (let p = 0; p < ${k}; p++) {
-    const a = A[i * ${k} + p];
-    if (a === 0) continue;
-    const bp = p * ${m};
-    ${R(m, (j) => `c${j} += a * B[bp + ${j}];`).join(" ")}
-  }
-  ${R(m, (j) => `C[i * ${m} + ${j}] = c${j};`).join(" ")}
-}`;
-  } else if (ta && !tb && m <= 16) {
-    // C[i, :] = Σ_r A[r, i] B[r, :] with A stored k×n
-    body = `for (let i = 0; i < ${n}; i++) {
-  ${R(m, (j) => `let c${j} = 0;`).join(" ")}
-  for (let r = 0; r < ${k}; r++) {
-    const a = A[r * ${n} + i];
-    if (a === 0) continue;
-    const br = r * ${m};
-    ${R(m, (j) => `c${j} += a * B[br + ${j}];`).join(" ")}
-  }
-  ${R(m, (j) => `C[i * ${m} + ${j}] = c${j};`).join(" ")}
-}`;
-  } else if (!ta && tb && k <= 16) {
-    // C[i, j] = Σ_p A[i, p] B[j, p], the row of A in k locals
-    body = `for (let i = 0; i < ${n}; i++) {
-  ${R(k, (p) => `const a${p} = A[i * ${k} + ${p}];`).join(" ")}
-  for (let j = 0; j < ${m}; j++) {
-    const bj = j * ${k};
-    C[i * ${m} + j] = ${R(k, (p) => `a${p} * B[bj + ${p}]`).join(" + ")};
-  }
-}`;
-  } else if (!tb && k % 4 === 0) {
-    // rank-4 updates of a row of C: C[i, :] += Σ_{q<4} A(i, p+q) B[p+q, :]
-    const a = (q: number) => ta ? `A[(p + ${q}) * ${n} + i]` : `A[i * ${k} + p + ${q}]`;
-    body = `C.fill(0);
-for (let i = 0; i < ${n}; i++) {
-  const ci = i * ${m};
-  for (let p = 0; p < ${k}; p += 4) {
-    ${R(4, (q) => `const a${q} = ${a(q)};`).join(" ")}
-    if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-    ${R(4, (q) => `const b${q} = (p + ${q}) * ${m};`).join(" ")}
-    for (let j = 0; j < ${m}; j++) {
-      C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
-    }
-  }
-}`;
-  }
-  kern = body === null
-    ? (ta ? (tb ? mmTT : mmTN) : (tb ? mmNT : mmNN))
-    : new Function("A", "B", "C", "n", "k", "m", body) as Kernel;
-  matmulCache.set(key, kern);
-  return kern;
-}
 type Pattern = "v" | "s" | "m";
 const EMPTY = new Int32Array(0);
 
@@ -249,6 +120,9 @@ interface Step {
   n: number;
   k?: number;
   m?: number;
+  /** matrix products: whether A and B enter transposed */
+  ta?: boolean;
+  tb?: boolean;
   op?: string;
 }
 
@@ -277,6 +151,9 @@ function elementwise(formula: string, pa: Pattern, pb: Pattern = "v"): Kernel {
   }
   return k;
 }
+
+/** Marks a matrix-product step: the program binds it to the WebAssembly kernels. */
+function mmStep(): void {}
 
 function reduceSum(o: Float64Array, a: Float64Array, _b: unknown, n: number, map: Int32Array) {
   o.fill(0);
@@ -497,8 +374,17 @@ export function compileTape(
         }
         const [nr, k] = ta ? [A.shape[1], A.shape[0]] : [A.shape[0], A.shape[1]];
         const m = tb ? Bm.shape[0] : Bm.shape[1];
-        const kernel = matmulKernel(ta, tb, nr, k, m);
-        lines.push({ kernel, out: o, ins: [ins[0], ins[1]], maps: [], n: nr, k, m });
+        lines.push({
+          kernel: mmStep,
+          out: o,
+          ins: [ins[0], ins[1]],
+          maps: [],
+          n: nr,
+          k,
+          m,
+          ta,
+          tb,
+        });
         break;
       }
       default: {
@@ -527,7 +413,13 @@ export function compileTape(
     // and no op reads its v, but it still gets a buffer to write v into
     params.forEach((k, i) => directionSlot[k] ??= newBuf(leaves[i].size));
   }
-  const store = new Float64Array(sizes.reduce((a, b) => a + b, 0));
+  // All buffers live in the memory of the WebAssembly matrix kernels (wasm_matmul.ts), with
+  // room after them to transpose the largest B of a product with Bᵀ.
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const scratch = Math.max(0, ...[...linesA, ...linesB].map((st) => st.tb ? st.k! * st.m! : 0));
+  const wasm = wasmMatmul((total + scratch) * 8);
+  const store = new Float64Array(wasm.memory.buffer, 0, total);
+  const scratchAt = total * 8;
   const bufs: Buffers = [];
   let offset = 0;
   for (const n of sizes) {
@@ -548,7 +440,20 @@ export function compileTape(
       const ma = st.maps[0] >= 0 ? maps[st.maps[0]] : EMPTY;
       const mb = st.maps.length > 1 && st.maps[1] >= 0 ? maps[st.maps[1]] : EMPTY;
       const { kernel, n, k = 0, m = 0 } = st;
-      if (st.k !== undefined) return () => kernel(a, b, o, n, k, m);
+      if (kernel === mmStep) {
+        // C (n×m) = op(A) op(B): A read with strides (Aᵀ is free), Bᵀ transposed first
+        const { mm, tr } = wasm, ao = a.byteOffset, oo = o.byteOffset;
+        const [sAi, sAp] = st.ta ? [1, n] : [k, 1];
+        if (!st.tb) {
+          const bo = b.byteOffset;
+          return () => mm(ao, bo, oo, n, k, m, sAi, sAp);
+        }
+        const bo = b.byteOffset;
+        return () => {
+          tr(bo, scratchAt, m, k); // B is stored m×k
+          mm(ao, scratchAt, oo, n, k, m, sAi, sAp);
+        };
+      }
       return () => kernel(o, a, b, n, ma, mb);
     });
     return () => {
