@@ -13,13 +13,14 @@
  * @module
  */
 
-import { compare, formatTable, runTorch } from "./peers.ts";
+import { compare, formatTable, runOptax, runTorch } from "./peers.ts";
 import {
   adahessianStep,
   bealeRace,
   type BenchRecord,
   courseBuild,
   digitsMlp,
+  matmulFlops,
 } from "./workloads.ts";
 
 /** The workloads by name, in the order they run. */
@@ -29,13 +30,21 @@ export const WORKLOADS: Record<string, () => BenchRecord | Promise<BenchRecord>>
   "beale-race-analytic": () => bealeRace({ oracle: "analytic" }),
   "digits-mlp": () => digitsMlp(),
   "digits-mlp-autodiff": () => digitsMlp({ oracle: "autodiff" }),
+  "digits-mlp-wide": () => digitsMlp({ wide: true }),
+  "matmul-flops": () => matmulFlops(),
   "adahessian-step": () => adahessianStep(),
   "adahessian-step-autodiff": () => adahessianStep({ oracle: "autodiff" }),
   "course-build": () => courseBuild(),
 };
 
 /** The workloads the PyTorch peer also runs. */
-export const PEER_WORKLOADS = ["beale-race", "digits-mlp", "adahessian-step"];
+export const PEER_WORKLOADS = [
+  "beale-race",
+  "digits-mlp",
+  "digits-mlp-wide",
+  "adahessian-step",
+  "matmul-flops",
+];
 
 /** Command-line options. */
 export interface BenchArgs {
@@ -81,6 +90,7 @@ if (import.meta.main) {
   if (peers) {
     const wanted = PEER_WORKLOADS.filter((w) => workloads.includes(w));
     const torch = await runTorch(wanted);
+    if (wanted.includes("beale-race")) torch.push(...await runOptax());
     for (const r of torch) console.log(JSON.stringify(r));
     const { table, checks } = compare(course, torch);
     console.log("\n" + formatTable(table) + "\n");

@@ -17,6 +17,7 @@ import {
 } from "../lib/autodiff/mod.ts";
 import { loadDigits, minibatches } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
+import { wasmMatmul } from "../lib/autodiff/wasm_matmul.ts";
 import { mlp } from "../lib/models/mlp.ts";
 import {
   adadelta,
@@ -39,7 +40,7 @@ import { Rng } from "../lib/random.ts";
 /** One line of benchmark output. */
 export interface BenchRecord {
   workload: string;
-  impl: "course" | "torch";
+  impl: "course" | "torch" | "optax";
   seconds: number;
   steps: number;
   per_step_us: number;
@@ -176,6 +177,9 @@ export function peakRssMb(): number {
 /** The digits-mlp network: 64-64-10, tanh, softmax cross-entropy. */
 export const digitsModel = mlp({ sizes: [64, 64, 10], activation: "tanh" });
 
+/** The digits-mlp-wide network: 64-256-256-10, tanh, softmax cross-entropy (matmul-bound). */
+export const wideModel = mlp({ sizes: [64, 256, 256, 10], activation: "tanh" });
+
 type Record_ = Record<string, Tensor>;
 
 /** Rows per batch in digits-mlp. */
@@ -187,8 +191,8 @@ export const BATCH = 32;
  * ops in the same order); a smaller last batch is padded to N rows with zero label rows and the
  * real rows weighted N / rows, so one tape of fixed shape serves every batch.
  */
-export function digitsLoss(x: Record<string, Tensor>): Tensor {
-  return logSoftmax(digitsModel.predict(x, x.X), 1).mul(x.Y).sum(1).mean().neg();
+export function digitsLoss(x: Record<string, Tensor>, model = digitsModel): Tensor {
+  return logSoftmax(model.predict(x, x.X), 1).mul(x.Y).sum(1).mean().neg();
 }
 
 /** The digits network's parameters as one flat `number[]` (W1, b1, W2, b2 in order). */
@@ -222,11 +226,12 @@ export class DigitsOracle implements Differentiable<number[]> {
   private readonly g: number[];
   private readonly h: number[];
 
-  constructor(params: Record_, { hvp = false } = {}) {
+  constructor(params: Record_, { hvp = false, model = digitsModel } = {}) {
     const X = new Tensor(new Float64Array(BATCH * 64), [BATCH, 64]);
     const Y = new Tensor(new Float64Array(BATCH * 10), [BATCH, 10]);
     this.keys = Object.keys(params);
-    this.tape = compileTape(digitsLoss, { ...params, X, Y }, this.keys, { hvp });
+    const loss = (x: Record_) => digitsLoss(x, model);
+    this.tape = compileTape(loss, { ...params, X, Y }, this.keys, { hvp });
     this.shapes = Object.fromEntries(this.keys.map((k) => [k, params[k].shape]));
     let off = 0;
     for (const k of this.keys) {
@@ -317,14 +322,17 @@ export type MlpOracle = "tape" | "autodiff";
  * the 1,797 digits (pixels / 16), weights and batch order seeded with 0. The time includes
  * compiling the tape.
  */
-export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): BenchRecord {
+export function digitsMlp(
+  { epochs = 10, oracle = "tape" as MlpOracle, wide = false } = {},
+): BenchRecord {
   const { X, y } = loadDigits({ scale: true });
+  const model = wide ? wideModel : digitsModel;
   const started = performance.now(), cpu0 = cpuSeconds();
-  const init = digitsModel.init(new Rng(0));
+  const init = model.init(new Rng(0));
   const opt = adam({ alpha: 1e-3 });
   let steps = 0, final: Record_;
   if (oracle === "tape") {
-    const f = new DigitsOracle(init);
+    const f = new DigitsOracle(init, { model });
     let theta = flatParams(init);
     let state = opt.init(theta);
     // the batches of minibatches(X, y, { batchSize: BATCH, seed: 0 }), rows copied into the tape
@@ -345,7 +353,7 @@ export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): B
   } else {
     const batches = minibatches(X, y, { batchSize: BATCH, seed: 0 });
     let params = init, state = opt.init(init), batch = { X, y };
-    const loss = (p: Record_) => digitsModel.loss(p, batch.X, batch.y);
+    const loss = (p: Record_) => model.loss(p, batch.X, batch.y);
     for (let e = 0; e < epochs; e++) {
       for (const b of batches) {
         batch = b;
@@ -356,8 +364,9 @@ export function digitsMlp({ epochs = 10, oracle = "tape" as MlpOracle } = {}): B
     final = params;
   }
   const seconds = (performance.now() - started) / 1000, cpu = cpuSeconds() - cpu0;
-  const acc = digitsModel.accuracy!(final, X, y);
-  return record(oracle === "tape" ? "digits-mlp" : "digits-mlp-autodiff", seconds, steps, {
+  const acc = model.accuracy!(final, X, y);
+  const name = (wide ? "digits-mlp-wide" : "digits-mlp") + (oracle === "tape" ? "" : "-autodiff");
+  return record(name, seconds, steps, {
     cpu_seconds: cpu,
     gradient: oracle === "tape" ? "compiled tape" : "autodiff",
     parameters: oracle === "tape" ? "flat vector" : "record",
@@ -481,5 +490,32 @@ export async function courseBuild(): Promise<BenchRecord> {
   return record("course-build", seconds, 1, {
     ok: out.success,
     summary: log.filter((l) => l.startsWith("build:")).at(-1) ?? log.at(-1) ?? "",
+  });
+}
+
+/**
+ * `matmul-flops`: GFLOP/s of the compiled tape's matrix product (the WebAssembly kernel of
+ * lib/autodiff/wasm_matmul.ts) at the wide network's hidden layer, C (32×256) = A (32×256)
+ * B (256×256), dense operands (no zeros to skip), on CPU time; torch_bench.py measures torch
+ * and NumPy on the same shape and NumPy on 1024³ (the machine's figure).
+ */
+export function matmulFlops({ n = 32, k = 256, m = 256, seconds = 0.5 } = {}): BenchRecord {
+  const w = wasmMatmul((n * k + k * m + n * m) * 8);
+  const f = new Float64Array(w.memory.buffer, 0, n * k + k * m);
+  const rng = new Rng(0);
+  for (let i = 0; i < f.length; i++) f[i] = rng.uniform() + 0.5; // no zeros
+  const run = () => w.mm(0, n * k * 8, (n * k + k * m) * 8, n, k, m, k, 1);
+  run();
+  let reps = 0;
+  const cpu0 = cpuSeconds(), started = performance.now();
+  while (cpuSeconds() - cpu0 < seconds) {
+    for (let i = 0; i < 20; i++) run();
+    reps += 20;
+  }
+  const cpu = cpuSeconds() - cpu0, wall = (performance.now() - started) / 1000;
+  return record("matmul-flops", wall, reps, {
+    cpu_seconds: cpu,
+    shape: [n, k, m],
+    course_gflops: (2 * n * k * m * reps) / cpu / 1e9,
   });
 }

@@ -79,23 +79,37 @@ def load_digits() -> tuple[torch.Tensor, torch.Tensor]:
     return X, y
 
 
-def mlp_params(gen: torch.Generator) -> list[torch.Tensor]:
+SIZES = [64, 64, 10]
+WIDE = [64, 256, 256, 10]
+
+
+def mlp_params(gen: torch.Generator, sizes: list[int] = SIZES) -> list[torch.Tensor]:
     def glorot(fan_in: int, fan_out: int) -> torch.Tensor:
         bound = math.sqrt(6.0 / (fan_in + fan_out))
         return ((torch.rand(fan_in, fan_out, generator=gen) * 2 - 1) * bound).requires_grad_()
-    return [glorot(64, 64), torch.zeros(64, requires_grad=True),
-            glorot(64, 10), torch.zeros(10, requires_grad=True)]
+    out = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        out += [glorot(fan_in, fan_out), torch.zeros(fan_out, requires_grad=True)]
+    return out
+
+
+def mlp_logits(params: list[torch.Tensor], X: torch.Tensor) -> torch.Tensor:
+    h = X
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = torch.tanh(h)
+    return h
 
 
 def mlp_loss(params: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    w1, b1, w2, b2 = params
-    return torch.nn.functional.cross_entropy(torch.tanh(X @ w1 + b1) @ w2 + b2, y)
+    return torch.nn.functional.cross_entropy(mlp_logits(params, X), y)
 
 
-def digits_mlp() -> None:
+def digits_mlp(sizes: list[int] = SIZES, workload: str = "digits-mlp") -> None:
     X, y = load_digits()
     gen = torch.Generator().manual_seed(0)
-    params = mlp_params(gen)
+    params = mlp_params(gen, sizes)
     opt = torch.optim.Adam(params, lr=1e-3)
     n, batch, epochs = X.shape[0], 32, 10
     steps = 0
@@ -110,10 +124,9 @@ def digits_mlp() -> None:
             steps += 1
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu0
     with torch.no_grad():
-        w1, b1, w2, b2 = params
-        acc = (torch.tanh(X @ w1 + b1) @ w2 + b2).argmax(1).eq(y).double().mean().item()
+        acc = mlp_logits(params, X).argmax(1).eq(y).double().mean().item()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    emit({"workload": "digits-mlp", "seconds": seconds, "steps": steps,
+    emit({"workload": workload, "seconds": seconds, "steps": steps,
           "per_step_us": seconds / steps * 1e6, "cpu_seconds": cpu, "train_accuracy": acc,
           "peak_rss_mb": peak_mb})
 
@@ -171,7 +184,39 @@ def adahessian_step() -> None:
           "cpu_ratio": ada_cpu / adam_cpu})
 
 
-WORKLOADS = {"beale-race": beale_race, "digits-mlp": digits_mlp, "adahessian-step": adahessian_step}
+def matmul_flops() -> None:
+    """GFLOP/s of one float64 product at the wide network's hidden layer (32×256 · 256×256), one
+    thread: torch as configured here, and NumPy's OpenBLAS with its own CPU dispatch (AVX2 and FMA
+    where the machine has them) on the same shape and on 1024³, the machine's figure."""
+    import numpy as np
+    n, k, m = 32, 256, 256
+    a = torch.rand(n, k, generator=torch.Generator().manual_seed(0))
+    b = torch.rand(k, m, generator=torch.Generator().manual_seed(1))
+
+    def rate(f, flops: float) -> float:
+        f()
+        reps, started = 0, time.process_time()
+        while time.process_time() - started < 0.5:
+            f()
+            reps += 1
+        return flops * reps / (time.process_time() - started) / 1e9
+
+    an, bn = a.numpy(), b.numpy()
+    big = np.random.default_rng(0).random((1024, 1024))
+    emit({"workload": "matmul-flops", "seconds": 0, "steps": 1, "per_step_us": 0,
+          "shape": [n, k, m],
+          "torch_gflops": rate(lambda: a @ b, 2 * n * k * m),
+          "numpy_gflops": rate(lambda: an @ bn, 2 * n * k * m),
+          "numpy_1024_gflops": rate(lambda: big @ big, 2 * 1024**3)})
+
+
+WORKLOADS = {
+    "beale-race": beale_race,
+    "digits-mlp": digits_mlp,
+    "digits-mlp-wide": lambda: digits_mlp(WIDE, "digits-mlp-wide"),
+    "adahessian-step": adahessian_step,
+    "matmul-flops": matmul_flops,
+}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(WORKLOADS):
