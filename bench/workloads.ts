@@ -195,11 +195,17 @@ export function digitsLoss(x: Record<string, Tensor>, model = digitsModel): Tens
   return logSoftmax(model.predict(x, x.X), 1).mul(x.Y).sum(1).mean().neg();
 }
 
-/** The digits network's parameters as one flat `number[]` (W1, b1, W2, b2 in order). */
-export function flatParams(params: Record_): number[] {
-  const out: number[] = [];
-  for (const t of Object.values(params)) for (let i = 0; i < t.size; i++) out.push(t.data[i]);
-  return out;
+/** The digits network's parameters as one flat vector, a 1-D tensor (W1, b1, W2, b2 in order). */
+export function flatParams(params: Record_): Tensor {
+  let n = 0;
+  for (const t of Object.values(params)) n += t.size;
+  const out = new Float64Array(n);
+  let off = 0;
+  for (const t of Object.values(params)) {
+    out.set(t.data, off);
+    off += t.size;
+  }
+  return new Tensor(out, [n]);
 }
 
 /**
@@ -209,22 +215,21 @@ export function flatParams(params: Record_): number[] {
  * and every call replays them with preallocated buffers. `setBatch` loads the next batch (up to
  * {@link BATCH} rows).
  *
- * Why a flat `number[]`: the optimizers are pure, so every step allocates fresh parameter and
- * state arrays. As Float64Arrays those live outside the JS heap, and each fresh one costs page
- * faults here (about 26 per Adam step on this network, ~15 µs each) until a garbage collection
- * hands memory back; a `number[]` lives in V8's young generation, which is recycled. One flat
- * leaf is also one update loop instead of four (Adam is elementwise: the same numbers either
- * way). The gradient and Hessian-vector product it returns live in arrays that the next call
- * overwrites, which is all an optimizer step needs.
+ * Why one flat vector: one leaf is one update loop of the optimizer instead of one per layer
+ * (Adam is elementwise: the same numbers either way). The training loops hand each step's dead
+ * parameters and state back with `recycle` (lib/optim/tree.ts), so a step allocates no fresh
+ * Float64Array (fresh ones cost page faults here, about 26 per Adam step on this network, ~15 µs
+ * each, until a garbage collection returns memory). The gradient and Hessian-vector product it
+ * returns live in buffers that the next call overwrites, which is all an optimizer step needs.
  */
-export class DigitsOracle implements Differentiable<number[]> {
+export class DigitsOracle implements Differentiable<Tensor> {
   readonly tape: CompiledTape;
-  private last: number[] | null = null;
+  private last: Tensor | null = null;
   private readonly keys: string[];
   private readonly shapes: Record<string, readonly number[]>;
   private readonly offsets: number[] = [];
-  private readonly g: number[];
-  private readonly h: number[];
+  private readonly g: Tensor;
+  private readonly h: Tensor;
 
   constructor(params: Record_, { hvp = false, model = digitsModel } = {}) {
     const X = new Tensor(new Float64Array(BATCH * 64), [BATCH, 64]);
@@ -239,18 +244,15 @@ export class DigitsOracle implements Differentiable<number[]> {
       off += params[k].size;
     }
     this.offsets.push(off);
-    this.g = flatParams(params).fill(0.5);
-    this.h = flatParams(params).fill(0.5);
+    this.g = flatParams(params);
+    this.h = flatParams(params);
   }
 
   /** The named parameters of a flat vector (a copy). */
-  unflatten(theta: readonly number[]): Record_ {
+  unflatten(theta: Tensor): Record_ {
     const out: Record_ = {};
     this.keys.forEach((k, i) => {
-      out[k] = new Tensor(
-        Float64Array.from(theta.slice(this.offsets[i], this.offsets[i + 1])),
-        this.shapes[k],
-      );
+      out[k] = new Tensor(theta.data.slice(this.offsets[i], this.offsets[i + 1]), this.shapes[k]);
     });
     return out;
   }
@@ -276,37 +278,33 @@ export class DigitsOracle implements Differentiable<number[]> {
     yb.fill(0);
     const w = rows === BATCH ? 1 : BATCH / rows;
     for (let r = 0; r < rows; r++) {
-      const src = order[start + r] * d, dst = r * d;
-      for (let j = 0; j < d; j++) xb[dst + j] = xs[src + j];
+      const src = order[start + r] * d;
+      xb.set(xs.subarray(src, src + d), r * d);
       yb[r * 10 + y.data[order[start + r]]] = w;
     }
     this.last = null;
   }
 
-  private scatter(flat: readonly number[], part: (k: string) => Float64Array): void {
+  private scatter(flat: Tensor, part: (k: string) => Float64Array): void {
     const o = this.offsets;
     for (let i = 0; i < this.keys.length; i++) {
-      const b = part(this.keys[i]), off = o[i];
-      for (let j = 0; j < b.length; j++) b[j] = flat[off + j];
+      part(this.keys[i]).set(flat.data.subarray(o[i], o[i + 1]));
     }
   }
 
-  private gather(out: number[], part: (k: string) => Float64Array): number[] {
-    for (let i = 0; i < this.keys.length; i++) {
-      const b = part(this.keys[i]), off = this.offsets[i];
-      for (let j = 0; j < b.length; j++) out[off + j] = b[j];
-    }
+  private gather(out: Tensor, part: (k: string) => Float64Array): Tensor {
+    for (let i = 0; i < this.keys.length; i++) out.data.set(part(this.keys[i]), this.offsets[i]);
     return out;
   }
 
-  valueAndGrad = (theta: number[]): [number, number[]] => {
+  valueAndGrad = (theta: Tensor): [number, Tensor] => {
     if (theta !== this.last) this.scatter(theta, this.tape.input);
     const v = this.tape.valueAndGrad();
     this.last = theta;
     return [v, this.gather(this.g, this.tape.grad)];
   };
 
-  hvp = (theta: number[], v: number[]): number[] => {
+  hvp = (theta: Tensor, v: Tensor): Tensor => {
     if (theta !== this.last) this.valueAndGrad(theta);
     this.scatter(v, this.tape.direction);
     this.tape.hvp();
@@ -369,7 +367,7 @@ export function digitsMlp(
   return record(name, seconds, steps, {
     cpu_seconds: cpu,
     gradient: oracle === "tape" ? "compiled tape" : "autodiff",
-    parameters: oracle === "tape" ? "flat vector" : "record",
+    parameters: oracle === "tape" ? "flat tensor" : "record",
     train_accuracy: acc,
     peak_rss_mb: peakRssMb(),
   });
@@ -431,9 +429,18 @@ export function adahessianStep(
     f.setBatch(Xb, yb);
     let pA = flatParams(start), sA = optA.init(pA);
     let pH = flatParams(start), sH = optH.init(pH);
-    stepA = () => ({ params: pA, state: sA } = optimStep(optA, f, pA, sA));
-    stepH = () => ({ params: pH, state: sH } = optimStep(optH, f, pH, sH));
-    finite = () => pH.every(Number.isFinite);
+    // only the latest iterate is kept: each step's dead parameters and state are recycled
+    stepA = () => {
+      const r = optimStep(optA, f, pA, sA);
+      recycle([pA, sA], [r.params, r.state, r.grads]);
+      ({ params: pA, state: sA } = r);
+    };
+    stepH = () => {
+      const r = optimStep(optH, f, pH, sH);
+      recycle([pH, sH], [r.params, r.state, r.grads]);
+      ({ params: pH, state: sH } = r);
+    };
+    finite = () => pH.data.every(Number.isFinite);
   } else {
     const fH = doubleBackward(loss);
     let pA: Record_ = start, sA = optA.init(start);

@@ -36,6 +36,7 @@ const op = {
   i32Eqz: 0x45,
   i32GeS: 0x4e,
   i32GtS: 0x4a,
+  i32Or: 0x72,
   f64Ne: 0x62,
   i32Add: 0x6a,
   i32Mul: 0x6c,
@@ -105,7 +106,10 @@ const [A, B, C, N, K, M, SAI, SAP] = [0, 1, 2, 3, 4, 5, 6, 7];
 // locals: i, j, p, ap (address in A), bp (address in B), cp (address in C), a and s (f64), av and
 // c0..c3 (v128)
 const [Li, Lj, Lp, Lap, Lbp, Lcp, La, Ls, Lav, Lc0] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-const mmLocals = [[6, I32], [2, F64], [5, V128]] as const;
+// and for blocks of four rows: rs (8 sAi: the byte step from one row of A to the next), column
+// start of the remainder, row end; a1..a3 (f64); b0, b1 and q0..q7 (v128)
+const [Lrs, Lcol, Lend, La1, Lb0, Lq0] = [21, 22, 23, 24, 27, 29];
+const mmLocals = [[6, I32], [2, F64], [5, V128], [3, I32], [3, F64], [10, V128]] as const;
 const f64Zero = [op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /** The accumulation loop over p for `lanes` columns (8: four vectors, 2: one, 1: a scalar). */
@@ -188,13 +192,119 @@ function panel(lanes: 8 | 2 | 1): number[] {
   ];
 }
 
+/**
+ * A 4×4 block of C at rows i..i+3, columns j..j+3: eight two-lane accumulators, so each B load
+ * serves four rows and each A load four columns (the one-row panels load B once per two
+ * multiply-adds). A step p is skipped when the four A(i + r, p) are all 0.
+ */
+function block4(): number[] {
+  const a = (r: number) => (r === 0 ? La : La1 + r - 1);
+  const q = (r: number, v: number) => Lq0 + 2 * r + v;
+  const rowAddr = (r: number) =>
+    r === 0 ? get(Lap) : [...get(Lap), ...get(Lrs), ...i32(r), op.i32Mul, op.i32Add];
+  return [
+    ...Array.from({ length: 8 }, (_, k) => [...v128Zero, ...set(Lq0 + k)]).flat(),
+    ...get(A),
+    ...get(Li),
+    ...get(Lrs),
+    op.i32Mul,
+    op.i32Add,
+    ...set(Lap),
+    ...get(B),
+    ...get(Lj),
+    ...i32(3),
+    op.i32Shl,
+    op.i32Add,
+    ...set(Lbp),
+    ...i32(0),
+    ...set(Lp),
+    ...whileLoop([...get(K), ...get(Lp), op.i32GtS], [
+      ...[0, 1, 2, 3].flatMap((r) => [...rowAddr(r), ...f64Load(), ...set(a(r))]),
+      ...[0, 1, 2, 3].flatMap((r) => [...get(a(r)), ...f64Zero, op.f64Ne]),
+      op.i32Or,
+      op.i32Or,
+      op.i32Or,
+      op.if,
+      VOID,
+      ...get(Lbp),
+      ...v128Load(0),
+      ...set(Lb0),
+      ...get(Lbp),
+      ...v128Load(16),
+      ...set(Lb0 + 1),
+      ...[0, 1, 2, 3].flatMap((r) => [
+        ...get(a(r)),
+        ...f64x2Splat,
+        ...set(Lav),
+        ...[0, 1].flatMap((v) => [
+          ...get(q(r, v)),
+          ...get(Lav),
+          ...get(Lb0 + v),
+          ...f64x2Mul,
+          ...f64x2Add,
+          ...set(q(r, v)),
+        ]),
+      ]),
+      op.end,
+      ...addTo(Lap, ...get(SAP), ...i32(3), op.i32Shl),
+      ...addTo(Lbp, ...get(M), ...i32(3), op.i32Shl),
+      ...addTo(Lp, ...i32(1)),
+    ]),
+    // cp = C + 8 (i m + j), then one row of C further for each r
+    ...get(C),
+    ...get(Li),
+    ...get(M),
+    op.i32Mul,
+    ...get(Lj),
+    op.i32Add,
+    ...i32(3),
+    op.i32Shl,
+    op.i32Add,
+    ...set(Lcp),
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...get(Lcp),
+      ...get(q(r, 0)),
+      ...v128Store(0),
+      ...get(Lcp),
+      ...get(q(r, 1)),
+      ...v128Store(16),
+      ...addTo(Lcp, ...get(M), ...i32(3), op.i32Shl),
+    ]),
+    ...addTo(Lj, ...i32(4)),
+  ];
+}
+
 const mmBody = [
+  // rs = 8 sAi
+  ...get(SAI),
+  ...i32(3),
+  op.i32Shl,
+  ...set(Lrs),
   ...i32(0),
   ...set(Li),
+  // blocks of four rows: 4×4 blocks, then the last columns of each of the four rows
+  ...whileLoop([...get(N), ...get(Li), ...i32(4), op.i32Add, op.i32GeS], [
+    ...i32(0),
+    ...set(Lj),
+    ...whileLoop([...get(M), ...get(Lj), ...i32(4), op.i32Add, op.i32GeS], block4()),
+    ...get(Lj),
+    ...set(Lcol),
+    ...get(Li),
+    ...i32(4),
+    op.i32Add,
+    ...set(Lend),
+    ...whileLoop([...get(Lend), ...get(Li), op.i32GtS], [
+      ...get(Lcol),
+      ...set(Lj),
+      ...whileLoop([...get(M), ...get(Lj), ...i32(2), op.i32Add, op.i32GeS], panel(2)),
+      ...whileLoop([...get(M), ...get(Lj), op.i32GtS], panel(1)),
+      ...addTo(Li, ...i32(1)),
+    ]),
+  ]),
+  // the last rows one at a time: eight columns at a time, then two, then one
   ...whileLoop([...get(N), ...get(Li), op.i32GtS], [
     ...i32(0),
     ...set(Lj),
-    // eight columns at a time, then two, then one
     ...whileLoop([...get(M), ...get(Lj), ...i32(8), op.i32Add, op.i32GeS], panel(8)),
     ...whileLoop([...get(M), ...get(Lj), ...i32(2), op.i32Add, op.i32GeS], panel(2)),
     ...whileLoop([...get(M), ...get(Lj), op.i32GtS], panel(1)),
