@@ -432,6 +432,7 @@ export function compileTape(
     options.hvp ? params.map((k, i) => [k, slot.get(hvs[i])!]) : [],
   );
   const ySlot = slot.get(y)!;
+  const dataSlots = new Set(dataNames.map((k) => inputSlot[k]));
   const program = (steps: Step[]): () => void => {
     // each step becomes a closure over its buffers calling a shared kernel (small, hot, and
     // compiled once for every tape), so there is no big generated function for V8 to compile
@@ -442,7 +443,9 @@ export function compileTape(
       const { kernel, n, k = 0, m = 0 } = st;
       if (kernel === mmStep) {
         // C (n×m) = op(A) op(B): A read with strides (Aᵀ is free), Bᵀ transposed first
-        const { mm, tr } = wasm, ao = a.byteOffset, oo = o.byteOffset;
+        // the test for zeros of A pays only on data (half the digits' pixels are 0)
+        const mm = dataSlots.has(st.ins[0]) ? wasm.mm : wasm.mmDense;
+        const tr = wasm.tr, ao = a.byteOffset, oo = o.byteOffset;
         const [sAi, sAp] = st.ta ? [1, n] : [k, 1];
         if (!st.tb) {
           const bo = b.byteOffset;
