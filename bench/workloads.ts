@@ -511,7 +511,7 @@ export function matmulFlops({ n = 32, k = 256, m = 256, seconds = 0.5 } = {}): B
   const f = new Float64Array(w.memory.buffer, 0, n * k + k * m);
   const rng = new Rng(0);
   for (let i = 0; i < f.length; i++) f[i] = rng.uniform() + 0.5; // no zeros
-  const run = () => w.mm(0, n * k * 8, (n * k + k * m) * 8, n, k, m, k, 1);
+  const run = () => w.mmDense(0, n * k * 8, (n * k + k * m) * 8, n, k, m, k, 1);
   run();
   let reps = 0;
   const cpu0 = cpuSeconds(), started = performance.now();

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { Tensor, tensor } from "../autodiff/tensor.ts";
 import { adam } from "./adam.ts";
-import { build, copyTree, flatten, fullLike, leafShapes, leafwise, leaves } from "./tree.ts";
+import {
+  build,
+  copyTree,
+  flatten,
+  fullLike,
+  leafShapes,
+  leafwise,
+  leaves,
+  recycle,
+} from "./tree.ts";
 
 Deno.test("leaves() and build() round-trip every parameter structure without copying", () => {
   const t = tensor([[1, 2], [3, 4]]);
@@ -46,4 +55,27 @@ Deno.test("leafwise() runs the kernel once per leaf and returns fresh trees", ()
   assert.deepEqual(calls, [0, 1]);
   assert.deepEqual(flatten(doubled), [2, 4, 6]);
   assert.deepEqual(flatten(rec), [1, 2, 3]);
+});
+
+Deno.test("recycle() hands dead leaves to the next step, never a live or carried one", () => {
+  const opt = adam({ alpha: 0.1 });
+  const p0 = new Tensor(Float64Array.from([1, -2, 3]), [3]), s0 = opt.init(p0);
+  const one = opt.step(p0, new Tensor(Float64Array.from([1, 1, 1]), [3]), s0);
+  const two = opt.step(one.params, new Tensor(Float64Array.from([1, 2, 3]), [3]), one.state);
+  // a leaf still live (carried into the new state) is kept even when named dead
+  recycle([one.params, one.state, two.state.s], [two.params, two.state]);
+  const reused = new Set([one.params.data, one.state.s.data, one.state.r.data]);
+  const g = new Tensor(Float64Array.from([0.5, 0.5, 0.5]), [3]);
+  const three = opt.step(two.params, g, two.state);
+  const got = [three.params.data, three.state.s.data, three.state.r.data];
+  assert.ok(got.every((l) => reused.has(l)), "the three dead leaves are reused");
+  assert.ok(!got.includes(two.state.s.data), "a live leaf is never handed out");
+  // and the numbers are those of a step on fresh memory
+  const fresh = adam({ alpha: 0.1 });
+  let p = new Tensor(Float64Array.from([1, -2, 3]), [3]), s = fresh.init(p);
+  for (const gs of [[1, 1, 1], [1, 2, 3], [0.5, 0.5, 0.5]]) {
+    ({ params: p, state: s } = fresh.step(p, new Tensor(Float64Array.from(gs), [3]), s));
+  }
+  assert.deepEqual(Array.from(three.params.data), Array.from(p.data));
+  assert.deepEqual(Array.from(p0.data), [1, -2, 3], "the initial parameters are untouched");
 });

@@ -13,6 +13,7 @@ import { compileTape, noGrad, Tensor } from "../autodiff/mod.ts";
 import { minibatches } from "../data/minibatches.ts";
 import type { Model, ModelParams } from "../models/model.ts";
 import { type Differentiable, optimStep } from "../optim/driver.ts";
+import { recycle } from "../optim/tree.ts";
 import type { Optimizer, StepContext, StepCount } from "../optim/optimizer.ts";
 import { Rng } from "../random.ts";
 import { runName } from "./minimize.ts";
@@ -60,10 +61,11 @@ export interface FitOptions {
    * optimizer needs it, e.g. AdaHessian) a Hessian-vector product are traced once at the batch
    * size and replayed on preallocated buffers for every batch: the same history to rounding,
    * several times faster for small networks. A shorter last batch is padded with zero-weight
-   * rows. Needs a model with `rowLoss` (every model of lib/models) whose ops the tape supports
-   * (otherwise compileTape's error names the op). Default false.
+   * rows. `true` needs a model with `rowLoss` (every model of lib/models) whose ops the tape
+   * supports (otherwise compileTape's error names the op); `"auto"` (the default) compiles when
+   * the model allows and otherwise trains on the dynamic autodiff; `false` always does.
    */
-  compiled?: boolean;
+  compiled?: boolean | "auto";
 }
 
 /** What {@link FitOptions.onStep} receives after each step. */
@@ -217,13 +219,16 @@ function compiledLoss(
   const shapes = keys.map((k) => params[k].shape);
   const xb = tape.input(IN.X), tb = tape.input(IN.T), wb = tape.input(IN.w);
   let last: ModelParams | null = null;
-  const copyOut = (part: (k: string) => Float64Array): ModelParams =>
-    Object.fromEntries(keys.map((k, i) => [k, new Tensor(part(k).slice(), shapes[i])]));
+  // the gradient and H v handed to the optimizer are the tape's own buffers (no copy): a step
+  // reads them before the next call overwrites them, and fit keeps neither
+  const view = (part: (k: string) => Float64Array): ModelParams =>
+    Object.fromEntries(keys.map((k, i) => [k, new Tensor(part(k), shapes[i])]));
+  const grads = view(tape.grad), hvs = hvp ? view(tape.hv) : grads;
   const valueAndGrad = (p: ModelParams): [number, ModelParams] => {
     for (const k of keys) tape.input(k).set(p[k].data);
     const v = tape.valueAndGrad();
     last = p;
-    return [v, copyOut(tape.grad)];
+    return [v, grads];
   };
   const f: Differentiable<ModelParams> = {
     valueAndGrad,
@@ -232,7 +237,7 @@ function compiledLoss(
         if (p !== last) valueAndGrad(p);
         for (const k of keys) tape.direction(k).set(v[k].data);
         tape.hvp();
-        return copyOut(tape.hv);
+        return hvs;
       }
       : undefined,
   };
@@ -255,6 +260,19 @@ function compiledLoss(
     last = null;
   };
   return { f, load };
+}
+
+/**
+ * `make()`, or with `fallback` undefined when the model cannot be compiled (no `rowLoss`, or an op
+ * the tape does not support): fit then trains on the dynamic autodiff.
+ */
+function tryCompile<T>(fallback: boolean, make: () => T): T | undefined {
+  if (!fallback) return make();
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
 }
 
 const fmt = (v: number | undefined) => v === undefined ? "–" : String(+v.toPrecision(4));
@@ -329,10 +347,10 @@ export async function fit(
     onStep,
     evalEvery = 1,
     progress = defaults.progress,
-    compiled = false,
+    compiled = "auto",
   } = options;
-  if (typeof compiled !== "boolean") {
-    throw new RangeError(`invalid compiled: ${compiled} (expected true or false)`);
+  if (typeof compiled !== "boolean" && compiled !== "auto") {
+    throw new RangeError(`invalid compiled: ${compiled} (expected true, false or "auto")`);
   }
   if (!Number.isInteger(evalEvery) || evalEvery < 1) {
     throw new RangeError(`invalid evalEvery: ${evalEvery} (expected a whole number ≥ 1)`);
@@ -363,9 +381,10 @@ export async function fit(
 
   let params = options.params ?? model.init(rng);
   let state = optimizer.init(params);
-  const tape = compiled
-    ? compiledLoss(model, params, data, Math.min(batchSize, n), !!optimizer.needsHvp)
-    : undefined;
+  const tape = compiled === false
+    ? undefined
+    : tryCompile(compiled === "auto", () =>
+      compiledLoss(model, params, data, Math.min(batchSize, n), !!optimizer.needsHvp));
   const history: History = {
     name,
     steps: [],
@@ -425,6 +444,11 @@ export async function fit(
         break training;
       }
       history.steps.push({ step, epoch, loss: r.loss, time: trainTime });
+      // In-place plumbing: only the latest iterate is kept, so the step's inputs are dead and the
+      // next step writes its parameters and state into their memory (no fresh arrays, no page
+      // faults). Not the first step's (the caller's initial parameters), nor when onStep may
+      // keep references.
+      if (step > 0 && onStep === undefined) recycle([params, state], [r.params, r.state, r.grads]);
       params = r.params;
       state = r.state;
       step++;
