@@ -30,7 +30,7 @@ import {
   nesterov,
   type Optimizer,
   optimStep,
-  recycle,
+  recycleStep,
   rmsprop,
   sgd,
 } from "../lib/optim/mod.ts";
@@ -339,11 +339,12 @@ export function digitsMlp(
       const order = rng.permutation(n);
       for (let b = 0; b < n; b += BATCH) {
         f.setRows(X, y, order, b, Math.min(n, b + BATCH));
-        const r = optimStep(opt, f, theta, state);
         // the step's inputs are dead (only the latest iterate is kept): the next step writes
         // its parameters and state into their leaves instead of allocating
-        recycle([theta, state], [r.params, r.state, r.grads]);
-        ({ params: theta, state } = r);
+        ({ params: theta, state } = recycleStep(
+          [theta, state],
+          () => optimStep(opt, f, theta, state),
+        ));
         steps++;
       }
     }
@@ -430,16 +431,10 @@ export function adahessianStep(
     let pA = flatParams(start), sA = optA.init(pA);
     let pH = flatParams(start), sH = optH.init(pH);
     // only the latest iterate is kept: each step's dead parameters and state are recycled
-    stepA = () => {
-      const r = optimStep(optA, f, pA, sA);
-      recycle([pA, sA], [r.params, r.state, r.grads]);
-      ({ params: pA, state: sA } = r);
-    };
-    stepH = () => {
-      const r = optimStep(optH, f, pH, sH);
-      recycle([pH, sH], [r.params, r.state, r.grads]);
-      ({ params: pH, state: sH } = r);
-    };
+    stepA = () => ({ params: pA, state: sA } = recycleStep([pA, sA], () =>
+      optimStep(optA, f, pA, sA)));
+    stepH = () => ({ params: pH, state: sH } = recycleStep([pH, sH], () =>
+      optimStep(optH, f, pH, sH)));
     finite = () => pH.data.every(Number.isFinite);
   } else {
     const fH = doubleBackward(loss);

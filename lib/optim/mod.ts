@@ -40,7 +40,16 @@
  */
 
 export * from "./optimizer.ts";
-export { copyTree, flatten, fullLike, type Leaf, leafwise, type Params, recycle } from "./tree.ts";
+export {
+  copyTree,
+  flatten,
+  fullLike,
+  type Leaf,
+  leafwise,
+  type Params,
+  recycle,
+  recycleStep,
+} from "./tree.ts";
 export * from "./validate.ts";
 export * from "./schedule.ts";
 export * from "./sgd.ts";

@@ -104,11 +104,17 @@ export function build<P extends Params>(like: P, ls: readonly Leaf[]): P {
 export function emptyLeaf(leaf: Leaf): Leaf {
   const typed = leaf instanceof Float64Array, n = leaf.length;
   const spare = (typed ? spareTyped : spareArrays).get(n);
-  if (spare !== undefined && spare.length > 0) return spare.pop()!.fill(0); // see recycle
-  // Small typed arrays come from the autodiff's slabs: `new Float64Array` costs ~1 µs here.
-  if (typed) return alloc(n);
-  return zeroArray(n);
+  const out = spare !== undefined && spare.length > 0
+    ? spare.pop()!.fill(0) // see recycle
+    : typed
+    ? alloc(n) // small typed arrays come from the autodiff's slabs: `new Float64Array` costs ~1 µs
+    : zeroArray(n);
+  drawn?.push(out);
+  return out;
 }
+
+// The leaves emptyLeaf handed out inside recycleStep (null outside it).
+let drawn: Leaf[] | null = null;
 
 // Zero arrays are copied from per-length templates whose elements are already stored as doubles:
 // `new Array(n).fill(0)` holds small integers, and the first non-integer written into it makes V8
@@ -172,6 +178,47 @@ export function recycle(dead: readonly unknown[], live: readonly unknown[]): voi
       if (spare === undefined) pool.set(l.length, spare = []);
       if (spare.length < SPARES) spare.push(l);
     });
+  }
+}
+
+/**
+ * One optimizer step with in-place plumbing: runs `step` (e.g. `() => optimStep(...)`) and then
+ * {@link recycle}s the leaves of `dead` (the step's inputs, when nothing else holds them) together
+ * with every leaf the step drew from {@link emptyLeaf} that its result does not hold (AdaHessian's
+ * Rademacher vector and Hessian diagonal, Nesterov's look-ahead point). The result's `params`,
+ * `state` and `grads` stay live. Training loops that keep only the latest iterate call this.
+ *
+ * @example A loop that allocates nothing after its first two steps
+ * ```ts
+ * import { adam } from "./adam.ts";
+ * import { recycleStep } from "./tree.ts";
+ * import { tensor } from "../autodiff/tensor.ts";
+ * const opt = adam({ alpha: 0.1 });
+ * let params = tensor([1, -2]), state = opt.init(params);
+ * const seen = new Set<Float64Array>();
+ * for (let i = 0; i < 10; i++) {
+ *   const grads = params.mul(2); // the gradient of x² + y²
+ *   ({ params, state } = recycleStep(i > 0 ? [params, state] : [], () => ({
+ *     ...opt.step(params, grads, state),
+ *     grads,
+ *   })));
+ *   seen.add(params.data);
+ * }
+ * console.log(seen.size <= 6, Math.hypot(...params.data) < 2); // true true (6 leaves in turn)
+ * ```
+ */
+export function recycleStep<R extends { params: unknown; state: unknown; grads?: unknown }>(
+  dead: readonly unknown[],
+  step: () => R,
+): R {
+  const outer = drawn;
+  drawn = [];
+  try {
+    const r = step();
+    recycle([...dead, ...drawn], [r.params, r.state, r.grads]);
+    return r;
+  } finally {
+    drawn = outer;
   }
 }
 

@@ -13,7 +13,7 @@ import { compileTape, noGrad, Tensor } from "../autodiff/mod.ts";
 import { minibatches } from "../data/minibatches.ts";
 import type { Model, ModelParams } from "../models/model.ts";
 import { type Differentiable, optimStep } from "../optim/driver.ts";
-import { recycle } from "../optim/tree.ts";
+import { recycleStep } from "../optim/tree.ts";
 import type { Optimizer, StepContext, StepCount } from "../optim/optimizer.ts";
 import { Rng } from "../random.ts";
 import { runName } from "./minimize.ts";
@@ -430,7 +430,14 @@ export async function fit(
         tape.load(batch.X, batch.y);
         f = tape.f;
       } else f = (p: ModelParams) => model.loss(p, batch.X, batch.y);
-      const r = optimStep(optimizer, f, params, state, ctx);
+      // In-place plumbing: only the latest iterate is kept, so the step's inputs are dead and the
+      // next step writes its parameters and state into their memory (no fresh arrays, no page
+      // faults), as do the step's temporaries. Not the first step's inputs (the caller's initial
+      // parameters), and never when onStep may keep references.
+      const dead = step > 0 && onStep === undefined ? [params, state] : [];
+      const r = onStep === undefined
+        ? recycleStep(dead, () => optimStep(optimizer, f, params, state, ctx))
+        : optimStep(optimizer, f, params, state, ctx);
       trainTime += (performance.now() - started) / 1000;
       if (!Number.isFinite(r.loss)) {
         const alpha = optimizer.hyper?.alpha;
@@ -444,11 +451,6 @@ export async function fit(
         break training;
       }
       history.steps.push({ step, epoch, loss: r.loss, time: trainTime });
-      // In-place plumbing: only the latest iterate is kept, so the step's inputs are dead and the
-      // next step writes its parameters and state into their memory (no fresh arrays, no page
-      // faults). Not the first step's (the caller's initial parameters), nor when onStep may
-      // keep references.
-      if (step > 0 && onStep === undefined) recycle([params, state], [r.params, r.state, r.grads]);
       params = r.params;
       state = r.state;
       step++;
