@@ -95,3 +95,11 @@ Deno.test("Rng.permutation() is a permutation of 0..n-1", () => {
 Deno.test("Rng() rejects a non-finite seed", () => {
   assert.throws(() => new Rng(NaN), /invalid seed: NaN/);
 });
+
+Deno.test("Rng.fillRademacher() draws the stream of rademacher() and leaves the generator after it", () => {
+  const a = new Rng(11), b = new Rng(11);
+  const out = new Array<number>(1000).fill(0);
+  a.fillRademacher(out);
+  assert.deepEqual(out, out.map(() => b.rademacher()));
+  assert.equal(a.nextUint32(), b.nextUint32());
+});

@@ -65,7 +65,7 @@ export function rademacherLike<P extends Params>(like: P, rng: Rng): P {
     like,
     leaves(like).map((l) => {
       const z = emptyLeaf(l);
-      for (let i = 0; i < z.length; i++) z[i] = rng.rademacher();
+      rng.fillRademacher(z); // z[i] = rng.rademacher() for each i, in order
       return z;
     }),
   );
