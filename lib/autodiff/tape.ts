@@ -152,6 +152,16 @@ function elementwise(formula: string, pa: Pattern, pb: Pattern = "v"): Kernel {
   return k;
 }
 
+/** The attributes of an op as a key (ops whose attributes do not print are never merged). */
+function attrsKey(a: unknown): string {
+  try {
+    return JSON.stringify(a) ?? "";
+  } catch {
+    return `#${++unprintable}`;
+  }
+}
+let unprintable = 0;
+
 /** Marks a matrix-product step: the program binds it to the WebAssembly kernels. */
 function mmStep(): void {}
 
@@ -304,6 +314,7 @@ export function compileTape(
   const linesA: Step[] = [], linesB: Step[] = [];
   const inputSlot: Record<string, number> = {};
   const directionSlot: Record<string, number> = {};
+  const computed = new Map<string, number>(); // op, shape, input buffers, attributes → buffer
   let ops = 0;
   for (let idx = 0; idx < order.length; idx++) {
     const t = order[idx];
@@ -332,9 +343,18 @@ export function compileTape(
       slot.set(t, ins[0]);
       continue;
     }
+    // The same op on the same buffers was recorded before (the double backward recomputes
+    // 1 − tanh² of the backward pass, for one): reuse its buffer instead of computing it again.
+    const key = `${op}|${t.shape}|${ins}|${attrsKey(a)}`;
+    const same = computed.get(key);
+    if (same !== undefined) {
+      slot.set(t, same);
+      continue;
+    }
     ops++;
     const o = newBuf(t.size);
     slot.set(t, o);
+    computed.set(key, o);
     const n = t.size;
     // how input k is read at element i of the output: v (same size), s (scalar), m (index map)
     const pattern = (k: number): [Pattern, number] => {
