@@ -9,7 +9,7 @@
  * @module
  */
 
-import { compileTape, noGrad, Tensor } from "../autodiff/mod.ts";
+import { type CompiledTape, compileTape, noGrad, Tensor } from "../autodiff/mod.ts";
 import { minibatches } from "../data/minibatches.ts";
 import type { Model, ModelParams } from "../models/model.ts";
 import { type Differentiable, optimStep } from "../optim/driver.ts";
@@ -167,6 +167,9 @@ function evaluate(model: Model, params: ModelParams, data: Data): [number, numbe
   });
 }
 
+/** Compiled tapes by model and by parameter, batch and label shapes (see compiledLoss). */
+const tapeCache = new WeakMap<Model, Map<string, CompiledTape>>();
+
 /** Where the compiled tape reads a batch: the parameters plus these data inputs. */
 const IN = { X: "$X", T: "$T", w: "$w" } as const;
 
@@ -210,12 +213,16 @@ function compiledLoss(
     [IN.T]: zerosOf(tShape),
     [IN.w]: zerosOf([rows]),
   };
-  const tape = compileTape(
-    (x) => rowLoss(x, x[IN.X], x[IN.T], x[IN.w]),
-    example,
-    keys,
-    { hvp },
-  );
+  // One tape per model and shapes, reused by later fits (a sweep trains the same network many
+  // times): the tape holds no parameter values, every step loads them.
+  const cacheKey = JSON.stringify([rows, hvp, keys.map((k) => [k, params[k].shape]), d, tShape]);
+  let tapes = tapeCache.get(model);
+  if (tapes === undefined) tapeCache.set(model, tapes = new Map());
+  let tape = tapes.get(cacheKey);
+  if (tape === undefined) {
+    tape = compileTape((x) => rowLoss(x, x[IN.X], x[IN.T], x[IN.w]), example, keys, { hvp });
+    tapes.set(cacheKey, tape);
+  }
   const shapes = keys.map((k) => params[k].shape);
   const xb = tape.input(IN.X), tb = tape.input(IN.T), wb = tape.input(IN.w);
   let last: ModelParams | null = null;
