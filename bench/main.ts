@@ -2,13 +2,15 @@
  * `deno task bench [--peers] [--no-build] [--all] [workload ...]`: runs the course library's benchmark
  * workloads in-process and prints one JSON object per line (`workload`, `impl`, `seconds`,
  * `steps`, `per_step_us` and the workload's results). With `--peers` it then runs the same work in
- * PyTorch (installing torch into `.venv` when missing), prints torch's lines, a table of ratios
- * and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
+ * PyTorch and in JAX + optax (installing them into `.venv` when missing), prints their lines, a
+ * table of ratios on wall-clock and CPU time and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
  *
  * Workloads: beale-race (gradient compiled by the library's autodiff), beale-race-analytic (a
- * hand-written gradient, for scale), digits-mlp and adahessian-step (the library's compiled tape,
- * `compileTape` in lib/autodiff/tape.ts), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
- * adahessian-step-autodiff (the plain eager autodiff through the same driver).
+ * hand-written gradient, for scale), digits-mlp, digits-mlp-wide and adahessian-step (the library's
+ * compiled tape, `compileTape` in lib/autodiff/tape.ts), matmul-flops (the tape's WebAssembly
+ * matrix product), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
+ * adahessian-step-autodiff (the plain eager autodiff through the same driver). The peers are
+ * PyTorch (every workload but course-build) and JAX + optax (beale-race).
  *
  * @module
  */

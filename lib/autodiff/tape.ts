@@ -3,11 +3,12 @@
  * (`compile.ts`), and the fast path for training a small network many steps. The library's
  * autodiff records the loss, its backward pass and (with `hvp: true`) the double backward for a
  * Hessian-vector product once, on example inputs of the right shapes. Each recorded op then
- * becomes a call of a shared kernel on a preallocated buffer: a 2-D matrix product (specialised
- * to the shape), an elementwise loop (the op's own scalar formula from `scalarFormulas`, with
- * NumPy broadcasting through index maps), a sum or maximum over axes. Reshapes cost nothing. A
- * step makes no graph, no tensors and no garbage, and the derivatives are the library's own
- * backward rules, replayed.
+ * becomes a call of a shared kernel on a preallocated buffer: a 2-D matrix product (WebAssembly
+ * SIMD, `wasm_matmul.ts`; the buffers live in its memory), an elementwise loop (the op's own
+ * scalar formula from `scalarFormulas`, with NumPy broadcasting through index maps), a sum or
+ * maximum over axes. Reshapes cost nothing, and an op recorded twice on the same buffers (the
+ * double backward recomputes parts of the backward pass) is computed once. A step makes no graph,
+ * no tensors and no garbage, and the derivatives are the library's own backward rules, replayed.
  *
  * Inputs are named tensors: the parameters (differentiated) and data inputs, such as a batch `X`
  * and its one-hot labels `Y` (not differentiated, but traced, so everything that depends on them
