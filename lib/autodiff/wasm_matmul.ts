@@ -72,29 +72,29 @@ function sleb(n: number): number[] {
   }
 }
 
-const simd = (code: number) => [0xfd, ...leb(code)];
-const v128Load = (offset: number) => [...simd(0x00), 3, ...leb(offset)];
-const v128Store = (offset: number) => [...simd(0x0b), 3, ...leb(offset)];
+const simd = (code: number) => [0xfd, leb(code)];
+const v128Load = (offset: number) => [simd(0x00), 3, leb(offset)];
+const v128Store = (offset: number) => [simd(0x0b), 3, leb(offset)];
 const f64x2Splat = simd(0x14), f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
-const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
-const get = (l: number) => [op.get, ...leb(l)];
-const set = (l: number) => [op.set, ...leb(l)];
-const i32 = (v: number) => [op.i32Const, ...sleb(v)];
-const f64Load = (offset = 0) => [op.f64Load, 3, ...leb(offset)];
-const f64Store = (offset = 0) => [op.f64Store, 3, ...leb(offset)];
+const v128Zero = [simd(0x0c), new Array(16).fill(0)];
+const get = (l: number) => [op.get, leb(l)];
+const set = (l: number) => [op.set, leb(l)];
+const i32 = (v: number) => [op.i32Const, sleb(v)];
+const f64Load = (offset = 0) => [op.f64Load, 3, leb(offset)];
+const f64Store = (offset = 0) => [op.f64Store, 3, leb(offset)];
 /** local += value (i32) */
-const addTo = (l: number, ...value: number[]) => [...get(l), ...value, op.i32Add, ...set(l)];
+const addTo = (l: number, ...value: Bytes[]) => [get(l), value, op.i32Add, set(l)];
 /** a loop `while (cond) body` as block { loop { br_if !cond; body; br } } */
-const whileLoop = (cond: number[], body: number[]) => [
+const whileLoop = (cond: Bytes, body: Bytes) => [
   op.block,
   VOID,
   op.loop,
   VOID,
-  ...cond,
+  cond,
   op.i32Eqz,
   op.brIf,
   1,
-  ...body,
+  body,
   op.br,
   0,
   op.end,
@@ -114,78 +114,78 @@ const mmLocals = [[6, I32], [2, F64], [5, V128], [3, I32], [3, F64], [10, V128]]
 const f64Zero = [op.f64Const, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /** The accumulation loop over p for `lanes` columns (8: four vectors, 2: one, 1: a scalar). */
-function panel(lanes: 8 | 2 | 1, skip: boolean): number[] {
+function panel(lanes: 8 | 2 | 1, skip: boolean): Bytes {
   const vectors = lanes === 8 ? 4 : 1;
   const zero = lanes === 1
-    ? [...f64Zero, ...set(Ls)]
-    : Array.from({ length: vectors }, (_, q) => [...v128Zero, ...set(Lc0 + q)]).flat();
+    ? [f64Zero, set(Ls)]
+    : Array.from({ length: vectors }, (_, q) => [v128Zero, set(Lc0 + q)]).flat();
   const update = lanes === 1
-    ? [...get(Ls), ...get(La), ...get(Lbp), ...f64Load(), op.f64Mul, op.f64Add, ...set(Ls)]
+    ? [get(Ls), get(La), get(Lbp), f64Load(), op.f64Mul, op.f64Add, set(Ls)]
     : [
-      ...get(La),
-      ...f64x2Splat,
-      ...set(Lav),
-      ...Array.from({ length: vectors }, (_, q) => [
-        ...get(Lc0 + q),
-        ...get(Lav),
-        ...get(Lbp),
-        ...v128Load(16 * q),
-        ...f64x2Mul,
-        ...f64x2Add,
-        ...set(Lc0 + q),
+      get(La),
+      f64x2Splat,
+      set(Lav),
+      Array.from({ length: vectors }, (_, q) => [
+        get(Lc0 + q),
+        get(Lav),
+        get(Lbp),
+        v128Load(16 * q),
+        f64x2Mul,
+        f64x2Add,
+        set(Lc0 + q),
       ]).flat(),
     ];
   const store = lanes === 1
-    ? [...get(Lcp), ...get(Ls), ...f64Store()]
+    ? [get(Lcp), get(Ls), f64Store()]
     : Array.from({ length: vectors }, (_, q) => [
-      ...get(Lcp),
-      ...get(Lc0 + q),
-      ...v128Store(16 * q),
+      get(Lcp),
+      get(Lc0 + q),
+      v128Store(16 * q),
     ]).flat();
   return [
-    ...zero,
+    zero,
     // ap = A + 8 i sAi; bp = B + 8 j
-    ...get(A),
-    ...get(Li),
-    ...get(SAI),
+    get(A),
+    get(Li),
+    get(SAI),
     op.i32Mul,
-    ...i32(3),
+    i32(3),
     op.i32Shl,
     op.i32Add,
-    ...set(Lap),
-    ...get(B),
-    ...get(Lj),
-    ...i32(3),
+    set(Lap),
+    get(B),
+    get(Lj),
+    i32(3),
     op.i32Shl,
     op.i32Add,
-    ...set(Lbp),
-    ...i32(0),
-    ...set(Lp),
-    ...whileLoop([...get(K), ...get(Lp), op.i32GtS], [
+    set(Lbp),
+    i32(0),
+    set(Lp),
+    whileLoop([get(K), get(Lp), op.i32GtS], [
       // a = A(i, p); skip the update when a = 0
-      ...get(Lap),
-      ...f64Load(),
-      ...(skip ? [op.tee, ...leb(La), ...f64Zero, op.f64Ne, op.if, VOID, ...update, op.end] : [
-        ...set(La),
-        ...update,
-      ]),
-      ...addTo(Lap, ...get(SAP), ...i32(3), op.i32Shl),
-      ...addTo(Lbp, ...get(M), ...i32(3), op.i32Shl),
-      ...addTo(Lp, ...i32(1)),
+      get(Lap),
+      f64Load(),
+      skip ? [op.tee, leb(La), f64Zero, op.f64Ne, op.if, VOID, update, op.end] : [
+        set(La),
+        update,
+      ],
+      addTo(Lap, get(SAP), i32(3), op.i32Shl),
+      addTo(Lbp, get(M), i32(3), op.i32Shl),
+      addTo(Lp, i32(1)),
     ]),
     // cp = C + 8 (i m + j)
-    ...get(C),
-    ...get(Li),
-    ...get(M),
+    get(C),
+    get(Li),
+    get(M),
     op.i32Mul,
-    ...get(Lj),
+    get(Lj),
     op.i32Add,
-    ...i32(3),
+    i32(3),
     op.i32Shl,
     op.i32Add,
-    ...set(Lcp),
-    ...store,
-    ...addTo(Lj, ...i32(lanes)),
+    set(Lcp),
+    store,
+    addTo(Lj, i32(lanes)),
   ];
 }
 
@@ -194,122 +194,122 @@ function panel(lanes: 8 | 2 | 1, skip: boolean): number[] {
  * serves four rows and each A load four columns (the one-row panels load B once per two
  * multiply-adds). A step p is skipped when the four A(i + r, p) are all 0.
  */
-function block4(skip: boolean): number[] {
+function block4(skip: boolean): Bytes {
   const a = (r: number) => (r === 0 ? La : La1 + r - 1);
   const q = (r: number, v: number) => Lq0 + 2 * r + v;
   const rowAddr = (r: number) =>
-    r === 0 ? get(Lap) : [...get(Lap), ...get(Lrs), ...i32(r), op.i32Mul, op.i32Add];
+    r === 0 ? get(Lap) : [get(Lap), get(Lrs), i32(r), op.i32Mul, op.i32Add];
   return [
-    ...Array.from({ length: 8 }, (_, k) => [...v128Zero, ...set(Lq0 + k)]).flat(),
-    ...get(A),
-    ...get(Li),
-    ...get(Lrs),
+    Array.from({ length: 8 }, (_, k) => [v128Zero, set(Lq0 + k)]).flat(),
+    get(A),
+    get(Li),
+    get(Lrs),
     op.i32Mul,
     op.i32Add,
-    ...set(Lap),
-    ...get(B),
-    ...get(Lj),
-    ...i32(3),
+    set(Lap),
+    get(B),
+    get(Lj),
+    i32(3),
     op.i32Shl,
     op.i32Add,
-    ...set(Lbp),
-    ...i32(0),
-    ...set(Lp),
-    ...whileLoop([...get(K), ...get(Lp), op.i32GtS], [
-      ...[0, 1, 2, 3].flatMap((r) => [...rowAddr(r), ...f64Load(), ...set(a(r))]),
-      ...(skip
+    set(Lbp),
+    i32(0),
+    set(Lp),
+    whileLoop([get(K), get(Lp), op.i32GtS], [
+      [0, 1, 2, 3].flatMap((r) => [rowAddr(r), f64Load(), set(a(r))]),
+      skip
         ? [
-          ...[0, 1, 2, 3].flatMap((r) => [...get(a(r)), ...f64Zero, op.f64Ne]),
+          [0, 1, 2, 3].flatMap((r) => [get(a(r)), f64Zero, op.f64Ne]),
           op.i32Or,
           op.i32Or,
           op.i32Or,
           op.if,
           VOID,
         ]
-        : []),
-      ...get(Lbp),
-      ...v128Load(0),
-      ...set(Lb0),
-      ...get(Lbp),
-      ...v128Load(16),
-      ...set(Lb0 + 1),
-      ...[0, 1, 2, 3].flatMap((r) => [
-        ...get(a(r)),
-        ...f64x2Splat,
-        ...set(Lav),
-        ...[0, 1].flatMap((v) => [
-          ...get(q(r, v)),
-          ...get(Lav),
-          ...get(Lb0 + v),
-          ...f64x2Mul,
-          ...f64x2Add,
-          ...set(q(r, v)),
+        : [],
+      get(Lbp),
+      v128Load(0),
+      set(Lb0),
+      get(Lbp),
+      v128Load(16),
+      set(Lb0 + 1),
+      [0, 1, 2, 3].flatMap((r) => [
+        get(a(r)),
+        f64x2Splat,
+        set(Lav),
+        [0, 1].flatMap((v) => [
+          get(q(r, v)),
+          get(Lav),
+          get(Lb0 + v),
+          f64x2Mul,
+          f64x2Add,
+          set(q(r, v)),
         ]),
       ]),
-      ...(skip ? [op.end] : []),
-      ...addTo(Lap, ...get(SAP), ...i32(3), op.i32Shl),
-      ...addTo(Lbp, ...get(M), ...i32(3), op.i32Shl),
-      ...addTo(Lp, ...i32(1)),
+      skip ? [op.end] : [],
+      addTo(Lap, get(SAP), i32(3), op.i32Shl),
+      addTo(Lbp, get(M), i32(3), op.i32Shl),
+      addTo(Lp, i32(1)),
     ]),
     // cp = C + 8 (i m + j), then one row of C further for each r
-    ...get(C),
-    ...get(Li),
-    ...get(M),
+    get(C),
+    get(Li),
+    get(M),
     op.i32Mul,
-    ...get(Lj),
+    get(Lj),
     op.i32Add,
-    ...i32(3),
+    i32(3),
     op.i32Shl,
     op.i32Add,
-    ...set(Lcp),
-    ...[0, 1, 2, 3].flatMap((r) => [
-      ...get(Lcp),
-      ...get(q(r, 0)),
-      ...v128Store(0),
-      ...get(Lcp),
-      ...get(q(r, 1)),
-      ...v128Store(16),
-      ...addTo(Lcp, ...get(M), ...i32(3), op.i32Shl),
+    set(Lcp),
+    [0, 1, 2, 3].flatMap((r) => [
+      get(Lcp),
+      get(q(r, 0)),
+      v128Store(0),
+      get(Lcp),
+      get(q(r, 1)),
+      v128Store(16),
+      addTo(Lcp, get(M), i32(3), op.i32Shl),
     ]),
-    ...addTo(Lj, ...i32(4)),
+    addTo(Lj, i32(4)),
   ];
 }
 
 const mmBody = (skip: boolean) => [
   // rs = 8 sAi
-  ...get(SAI),
-  ...i32(3),
+  get(SAI),
+  i32(3),
   op.i32Shl,
-  ...set(Lrs),
-  ...i32(0),
-  ...set(Li),
+  set(Lrs),
+  i32(0),
+  set(Li),
   // blocks of four rows: 4×4 blocks, then the last columns of each of the four rows
-  ...whileLoop([...get(N), ...get(Li), ...i32(4), op.i32Add, op.i32GeS], [
-    ...i32(0),
-    ...set(Lj),
-    ...whileLoop([...get(M), ...get(Lj), ...i32(4), op.i32Add, op.i32GeS], block4(skip)),
-    ...get(Lj),
-    ...set(Lcol),
-    ...get(Li),
-    ...i32(4),
+  whileLoop([get(N), get(Li), i32(4), op.i32Add, op.i32GeS], [
+    i32(0),
+    set(Lj),
+    whileLoop([get(M), get(Lj), i32(4), op.i32Add, op.i32GeS], block4(skip)),
+    get(Lj),
+    set(Lcol),
+    get(Li),
+    i32(4),
     op.i32Add,
-    ...set(Lend),
-    ...whileLoop([...get(Lend), ...get(Li), op.i32GtS], [
-      ...get(Lcol),
-      ...set(Lj),
-      ...whileLoop([...get(M), ...get(Lj), ...i32(2), op.i32Add, op.i32GeS], panel(2, skip)),
-      ...whileLoop([...get(M), ...get(Lj), op.i32GtS], panel(1, skip)),
-      ...addTo(Li, ...i32(1)),
+    set(Lend),
+    whileLoop([get(Lend), get(Li), op.i32GtS], [
+      get(Lcol),
+      set(Lj),
+      whileLoop([get(M), get(Lj), i32(2), op.i32Add, op.i32GeS], panel(2, skip)),
+      whileLoop([get(M), get(Lj), op.i32GtS], panel(1, skip)),
+      addTo(Li, i32(1)),
     ]),
   ]),
   // the last rows one at a time: eight columns at a time, then two, then one
-  ...whileLoop([...get(N), ...get(Li), op.i32GtS], [
-    ...i32(0),
-    ...set(Lj),
-    ...whileLoop([...get(M), ...get(Lj), ...i32(8), op.i32Add, op.i32GeS], panel(8, skip)),
-    ...whileLoop([...get(M), ...get(Lj), ...i32(2), op.i32Add, op.i32GeS], panel(2, skip)),
-    ...whileLoop([...get(M), ...get(Lj), op.i32GtS], panel(1, skip)),
-    ...addTo(Li, ...i32(1)),
+  whileLoop([get(N), get(Li), op.i32GtS], [
+    i32(0),
+    set(Lj),
+    whileLoop([get(M), get(Lj), i32(8), op.i32Add, op.i32GeS], panel(8, skip)),
+    whileLoop([get(M), get(Lj), i32(2), op.i32Add, op.i32GeS], panel(2, skip)),
+    whileLoop([get(M), get(Lj), op.i32GtS], panel(1, skip)),
+    addTo(Li, i32(1)),
   ]),
 ];
 
@@ -319,66 +319,72 @@ const mmBody = (skip: boolean) => [
 // locals: i, j, i0 (first row of the band), iEnd
 const [TS, TD, TR, TC, Ti, Tj, Ti0, Tend] = [0, 1, 2, 3, 4, 5, 6, 7];
 const trBody = [
-  ...i32(0),
-  ...set(Ti0),
-  ...whileLoop([...get(TR), ...get(Ti0), op.i32GtS], [
+  i32(0),
+  set(Ti0),
+  whileLoop([get(TR), get(Ti0), op.i32GtS], [
     // iEnd = min(i0 + 8, r)
-    ...get(TR),
-    ...get(Ti0),
-    ...i32(8),
+    get(TR),
+    get(Ti0),
+    i32(8),
     op.i32Add,
     op.tee,
-    ...leb(Tend),
-    ...get(Tend),
-    ...get(TR),
+    leb(Tend),
+    get(Tend),
+    get(TR),
     op.i32GtS,
     op.select,
-    ...set(Tend),
-    ...i32(0),
-    ...set(Tj),
-    ...whileLoop([...get(TC), ...get(Tj), op.i32GtS], [
-      ...get(Ti0),
-      ...set(Ti),
-      ...whileLoop([...get(Tend), ...get(Ti), op.i32GtS], [
+    set(Tend),
+    i32(0),
+    set(Tj),
+    whileLoop([get(TC), get(Tj), op.i32GtS], [
+      get(Ti0),
+      set(Ti),
+      whileLoop([get(Tend), get(Ti), op.i32GtS], [
         // D[j r + i] = S[i c + j]
-        ...get(TD),
-        ...get(Tj),
-        ...get(TR),
+        get(TD),
+        get(Tj),
+        get(TR),
         op.i32Mul,
-        ...get(Ti),
+        get(Ti),
         op.i32Add,
-        ...i32(3),
+        i32(3),
         op.i32Shl,
         op.i32Add,
-        ...get(TS),
-        ...get(Ti),
-        ...get(TC),
+        get(TS),
+        get(Ti),
+        get(TC),
         op.i32Mul,
-        ...get(Tj),
+        get(Tj),
         op.i32Add,
-        ...i32(3),
+        i32(3),
         op.i32Shl,
         op.i32Add,
-        ...f64Load(),
-        ...f64Store(),
-        ...addTo(Ti, ...i32(1)),
+        f64Load(),
+        f64Store(),
+        addTo(Ti, i32(1)),
       ]),
-      ...addTo(Tj, ...i32(1)),
+      addTo(Tj, i32(1)),
     ]),
-    ...addTo(Ti0, ...i32(8)),
+    addTo(Ti0, i32(8)),
   ]),
 ];
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
+/** Nested byte lists, flattened once when a section is measured (spreading every
+ * instruction into its parent's list made building the module cost 12 ms). */
+type Bytes = number | Bytes[];
+const flat = (b: Bytes): number[] => (Array.isArray(b) ? b.flat(Infinity as 1) as number[] : [b]);
+
+function section(id: number, body: Bytes): number[] {
+  const bytes = flat(body);
+  return [id, ...leb(bytes.length), ...bytes];
 }
 
-function vec(items: number[][]): number[] {
-  return [...leb(items.length), ...items.flat()];
+function vec(items: Bytes[]): number[] {
+  return [...leb(items.length), ...flat(items)];
 }
 
-function code(locals: readonly (readonly [number, number])[], body: number[]): number[] {
-  const fn = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...body, op.end];
+function code(locals: readonly (readonly [number, number])[], body: Bytes): number[] {
+  const fn = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...flat(body), op.end];
   return [...leb(fn.length), ...fn];
 }
 
