@@ -21,3 +21,4 @@ export * from "./effective_learning_rates.ts";
 export * from "./moving_average_weights.ts";
 export * from "./function_curve.ts";
 export * from "./step_arrows.ts";
+export * from "./explore.ts";
