@@ -122,6 +122,7 @@ function slider(name: string, min: number, max: number, step: number, value: num
     min: String(min),
     max: String(max),
     step: String(step),
+    "aria-label": name,
   });
   input.value = String(value);
   const output = element("output", { "aria-live": "off" });
@@ -156,14 +157,14 @@ function mount(root: HTMLElement, fns: Map<string, TestFunction2D>, timings: num
   const controls = element("div", { class: "explore-controls" });
   let selected = Math.min(Math.max(0, cfg.selected), settings.entries.length - 1);
   const picker = element("label", { class: "explore-picker" });
-  const select = element("select");
+  const select = element("select", { "aria-label": "optimizer" });
   settings.entries.forEach((e, i) =>
     select.append(element("option", { value: String(i) }, e.name))
   );
   select.value = String(selected);
   picker.append(element("span", {}, "optimizer"), " ", select);
   const raceLabel = element("label", { class: "explore-race" });
-  const race = element("input", { type: "checkbox" });
+  const race = element("input", { type: "checkbox", "aria-label": "race it" });
   raceLabel.append(race, " race it");
   const alpha = slider(
     "learning rate α (log scale)",
