@@ -112,7 +112,7 @@ export const EXPLORE_OPTIMIZERS: Record<string, ExploreOptimizer> = {
   adabelief: {
     label: "AdaBelief",
     hyper: { rho1: 0.9, rho2: 0.999 },
-    alpha: 0.05,
+    alpha: 0.01,
     make: (h) => adabelief({ alpha: h.alpha, rho1: h.rho1, rho2: h.rho2 }),
   },
   adahessian: {
