@@ -133,6 +133,8 @@ function slider(name: string, min: number, max: number, step: number, value: num
 /** Adds the controls to one figure and wires them to the race. */
 function mount(root: HTMLElement, fns: Map<string, TestFunction2D>, timings: number[]): void {
   root.setAttribute("data-live", "true");
+  // Keys pressed on the controls are the figure's: JupyterLab must not take them as shortcuts.
+  root.addEventListener("keydown", (e) => e.stopPropagation());
   const cfg = JSON.parse(root.getAttribute("data-config")!) as ExploreConfig;
   const fn = fns.get(cfg.fn);
   if (!fn) throw new Error(`interactive figure: unknown function ${cfg.fn}`);
