@@ -54,7 +54,7 @@ let cached: string | undefined;
 
 /**
  * The bundle: one classic script (an IIFE, so several copies on a page do not clash) that mounts
- * every interactive figure on the page. Cached for the process.
+ * every interactive figure on the page. Built once per process by {@link buildExploreBundle}.
  *
  * @example
  * ```ts
@@ -64,7 +64,21 @@ let cached: string | undefined;
  * ```
  */
 export function exploreBundle(): string {
-  if (cached !== undefined) return cached;
+  cached ??= buildExploreBundle();
+  return cached;
+}
+
+/**
+ * Builds the bundle afresh with `deno bundle` (about half a second); {@link exploreBundle} keeps
+ * one per process.
+ *
+ * @example
+ * ```ts
+ * import { buildExploreBundle } from "./explore_bundle.ts";
+ * console.log(buildExploreBundle().startsWith("(()=>{")); // true
+ * ```
+ */
+export function buildExploreBundle(): string {
   const dir = Deno.makeTempDirSync({ prefix: "course-explore-" });
   try {
     const entry = `${dir}/entry.ts`;
@@ -100,7 +114,6 @@ export function exploreBundle(): string {
     if (/<\/script/i.test(js)) {
       throw new Error("the bundle contains </script and cannot be inlined in a page");
     }
-    cached = js;
     return js;
   } finally {
     Deno.removeSync(dir, { recursive: true });

@@ -65,6 +65,15 @@ Deno.test("explore's browser bundle computes bit for bit the library's iterates 
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto(`file://${file}`);
+    // Any attempt to compile code (eval, new Function) would break the policy: count them.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { violations: string[] };
+      w.violations = [];
+      document.addEventListener(
+        "securitypolicyviolation",
+        (e) => w.violations.push(e.violatedDirective),
+      );
+    });
     const cases: [TestFunction2D, [number, number], number][] = [
       [beale, [1, 1.5], 1500],
       [beale, [-2.3, 2.9], 400],
@@ -100,6 +109,10 @@ Deno.test("explore's browser bundle computes bit for bit the library's iterates 
       }
     }
     assert.deepEqual(errors, []);
+    assert.deepEqual(
+      await page.evaluate(() => (globalThis as unknown as { violations: string[] }).violations),
+      [],
+    );
     assert.deepEqual(browser.blocked, []);
     console.log(`${iterates} iterates equal; bundle ${(js.length / 1024).toFixed(1)} KiB`);
   } finally {
