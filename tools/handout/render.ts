@@ -23,6 +23,7 @@ import {
   studentVersion,
 } from "../exercises.ts";
 import { katexCss } from "./katex_css.ts";
+import { inlineSvgImages } from "../../lib/plot/svg_image.ts";
 import {
   escapeHtml,
   type MarkdownContext,
@@ -156,7 +157,8 @@ function renderData(output: Record<string, unknown>, ctx: OutputContext): string
   const plain = cleanText(text(data["text/plain"]));
   const fallback = plain.match(/^\[figure: (.*)\]$/)?.[1] ?? (plain || "figure");
   if (data["text/html"] !== undefined) {
-    const { html, figures } = accessibleSvg(text(data["text/html"]), fallback);
+    // Figures reach the notebook as SVG images (lib/plot/svg_image.ts); the handout inlines them.
+    const { html, figures } = accessibleSvg(inlineSvgImages(text(data["text/html"])), fallback);
     ctx.figures += figures;
     return `<div class="output html">${html}</div>`;
   }
