@@ -139,7 +139,9 @@ Deno.test("every handout works offline in headless Chromium: no request, no erro
           (c.outputs ?? []) as { data?: Record<string, unknown> }[]
         )
           .filter((o) =>
-            /<svg/.test(JSON.stringify(o.data?.["text/html"] ?? o.data?.["image/svg+xml"] ?? ""))
+            /<svg|data:image\/svg\+xml/.test(
+              JSON.stringify(o.data?.["text/html"] ?? o.data?.["image/svg+xml"] ?? ""),
+            )
           )
           .length;
         assert.ok(

@@ -18,6 +18,7 @@ import type { MimeBundle } from "./figure.ts";
 import { type Domain2D, landscapeOptions } from "./landscape.ts";
 import { invalid, knownOptions, number, palette } from "./options.ts";
 import { exploreBundle } from "./explore_bundle.ts";
+import { svgImages } from "./svg_image.ts";
 import type { ExploreConfig } from "./explore_client.ts";
 import {
   describeRace,
@@ -149,10 +150,16 @@ export class InteractiveFigure {
     return exploreBundle();
   }
 
-  /** HTML with the figure, then its script; the handouts keep one copy of the script per page. */
+  /**
+   * HTML with the figure, then its script; the handouts keep one copy of the script per page. The
+   * static SVG travels as a data-URI image (`svg_image.ts`), which JupyterLab keeps in an untrusted
+   * notebook; the script, and the handouts, turn it back into the SVG.
+   */
   toMimeBundle(): MimeBundle {
     return {
-      "text/html": `${this.html}\n<script data-course-explore="bundle">${this.script}</script>`,
+      "text/html": `${
+        svgImages(this.html)
+      }\n<script data-course-explore="bundle">${this.script}</script>`,
       "text/plain": `[interactive figure: ${this.label}]`,
     };
   }

@@ -142,7 +142,16 @@ function mount(root: HTMLElement, fns: Map<string, TestFunction2D>, timings: num
   const staticBox = root.querySelector<HTMLElement>(".explore-static")!;
   const live = staticBox.cloneNode(true) as HTMLElement;
   live.className = "explore-live";
-  staticBox.querySelector("svg")?.setAttribute("aria-hidden", "true");
+  // In a notebook the static SVG arrives as a data-URI image (lib/plot/svg_image.ts): the live
+  // figure needs the SVG itself.
+  const image = live.querySelector<HTMLImageElement>("img[data-inline-svg]");
+  if (image) {
+    const base64 = image.src.slice(image.src.indexOf(",") + 1);
+    live.innerHTML = new TextDecoder().decode(
+      Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)),
+    );
+  }
+  staticBox.querySelector("svg, img")?.setAttribute("aria-hidden", "true");
   staticBox.after(live);
   const plotSvg = live.querySelector("svg") as SVGSVGElement;
   plotSvg.setAttribute("tabindex", "0");

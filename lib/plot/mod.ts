@@ -12,6 +12,7 @@
  */
 
 export * from "./figure.ts";
+export * from "./svg_image.ts";
 export { palette, runColor, runLegend, type RunStyle, withLegends } from "./options.ts";
 export * from "./landscape.ts";
 export * from "./trajectories.ts";

@@ -26,6 +26,7 @@ import {
   studentVersion,
 } from "../exercises.ts";
 import { katexCss } from "./katex_css.ts";
+import { inlineSvgImages } from "../../lib/plot/svg_image.ts";
 import {
   escapeHtml,
   type MarkdownContext,
@@ -186,8 +187,10 @@ function renderData(output: Record<string, unknown>, ctx: OutputContext): string
   const plain = cleanText(text(data["text/plain"]));
   const fallback = plain.match(/^\[figure: (.*)\]$/)?.[1] ?? (plain || "figure");
   if (data["text/html"] !== undefined) {
+    // Figures reach the notebook as SVG images (lib/plot/svg_image.ts); the handout inlines them.
+    // An interactive figure's script is kept once for the whole page.
     const { html, figures } = accessibleSvg(
-      takeFigureScript(text(data["text/html"]), ctx),
+      inlineSvgImages(takeFigureScript(text(data["text/html"]), ctx)),
       fallback,
     );
     ctx.figures += figures;

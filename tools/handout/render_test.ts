@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Notebook, NotebookCell } from "../exercises.ts";
 import { katexCss, neededFaces } from "./katex_css.ts";
+import { curves } from "../../lib/plot/curves.ts";
 import { markdownContext, renderMarkdown } from "./markdown.ts";
 import {
   accessibleSvg,
@@ -155,6 +156,21 @@ Deno.test("figures stay inline SVG with role=img and a title; Plot's figure head
     accessibleSvg('<svg aria-label="A"><title>A</title></svg>', "x").html,
     '<svg aria-label="A" role="img"><title>A</title></svg>',
   );
+});
+
+Deno.test("a figure displayed as SVG images (Figure.toMimeBundle) renders exactly like its inline SVG", () => {
+  const fig = curves([{ name: "GD", values: [3, 2, 1] }, { name: "Adam", values: [3, 1, 0.5] }], {
+    title: "Loss",
+  });
+  const bundle = fig.toMimeBundle();
+  assert.match(bundle["text/html"], /data:image\/svg\+xml;base64,/);
+  const asImages = render(notebook([code("curves(...)", [result(bundle)])]));
+  const inline = render(
+    notebook([code("curves(...)", [result({ ...bundle, "text/html": fig.html })])]),
+  );
+  assert.equal(asImages.html, inline.html);
+  assert.equal(asImages.figures, 1);
+  assert.ok(!asImages.html.includes("base64"), "a figure was left as a base64 image");
 });
 
 Deno.test("images in markdown are embedded; remote ones are reported; notebook links point at handouts", async () => {

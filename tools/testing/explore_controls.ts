@@ -86,9 +86,19 @@ export async function exerciseControls(page: Page, figure: Locator): Promise<Con
   const before = await drawnPaths(figure);
   assert.ok(Object.keys(before).length >= 2, "the figure should race at least two optimizers");
   // The static figure of the default settings is kept (for print and without JavaScript).
-  const staticD = await figure.locator(".explore-static .explore-path").evaluateAll((ps) =>
-    ps.map((p) => p.getAttribute("d"))
-  );
+  const staticD = await figure.locator(".explore-static").evaluate((box) => {
+    // Inline SVG in a handout; a data-URI image of it in a notebook (lib/plot/svg_image.ts).
+    const img = box.querySelector("img");
+    const svg = img
+      ? new DOMParser().parseFromString(
+        new TextDecoder().decode(
+          Uint8Array.from(atob(img.src.slice(img.src.indexOf(",") + 1)), (c) => c.charCodeAt(0)),
+        ),
+        "image/svg+xml",
+      )
+      : box;
+    return [...svg.querySelectorAll(".explore-path")].map((p) => p.getAttribute("d"));
+  });
   assert.deepEqual(staticD, Object.values(before), "the static figure shows the default runs");
 
   // Every control has a label and is reached with Tab, in order, after the plot.

@@ -33,6 +33,8 @@ export interface Lab {
   rootDir: string;
   /** JupyterLab's log so far (stderr of the task). */
   log: () => string;
+  /** The temporary folder with this run's settings and workspaces (removed by {@link stopLab}). */
+  settingsDir: string;
 }
 
 /** Options of {@link startLab}. */
@@ -43,7 +45,21 @@ export interface StartLabOptions {
   timeoutMs?: number;
   /** More arguments for `jupyter lab`. */
   args?: string[];
+  /**
+   * JupyterLab settings for this run, by plugin id (merged over the test defaults: no autosave,
+   * so a test never writes the course's notebooks; no news; no update check).
+   */
+  settings?: Record<string, Record<string, unknown>>;
+  /** Expose the app as `window.jupyterapp` (needed by {@link notebookModel}). */
+  exposeApp?: boolean;
 }
+
+/** Settings every test lab starts with (see {@link StartLabOptions.settings}). */
+export const TEST_SETTINGS: Record<string, Record<string, unknown>> = {
+  // Running cells makes a notebook dirty; autosave would then write outputs into notebooks/.
+  "@jupyterlab/docmanager-extension:plugin": { autosave: false },
+  "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+};
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): number {
@@ -75,13 +91,16 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const port = freePort();
   const token = crypto.randomUUID().replaceAll("-", "");
   const settings = await Deno.makeTempDir({ prefix: "course-lab-" });
-  // Settings a lecturer would click away on first start: no news prompt, no update check.
-  const overrides = join(settings, "user-settings", "@jupyterlab", "apputils-extension");
-  await Deno.mkdir(overrides, { recursive: true });
-  await Deno.writeTextFile(
-    join(overrides, "notification.jupyterlab-settings"),
-    JSON.stringify({ fetchNews: "false", checkForUpdates: false }),
-  );
+  const wanted = { ...TEST_SETTINGS };
+  for (const [plugin, values] of Object.entries(options.settings ?? {})) {
+    wanted[plugin] = { ...wanted[plugin], ...values };
+  }
+  for (const [plugin, values] of Object.entries(wanted)) {
+    const [pkg, name] = plugin.split(":");
+    const dir = join(settings, "user-settings", pkg);
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(join(dir, `${name}.jupyterlab-settings`), JSON.stringify(values));
+  }
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -95,6 +114,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       `--ServerApp.root_dir=${rootDir}`,
       `--LabApp.user_settings_dir=${join(settings, "user-settings")}`,
       `--LabApp.workspaces_dir=${join(settings, "workspaces")}`,
+      ...(options.exposeApp ? ["--LabApp.expose_app_in_browser=True"] : []),
       ...args,
     ],
     cwd: ROOT,
@@ -118,6 +138,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     process,
     rootDir,
     log: () => log,
+    settingsDir: settings,
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -176,6 +197,7 @@ export async function stopLab(
   });
   const status = await Promise.race([lab.process.status, killed.then(() => lab.process.status)]);
   clearTimeout(timer);
+  await Deno.remove(lab.settingsDir, { recursive: true }).catch(() => {});
   return status;
 }
 
@@ -193,13 +215,19 @@ export async function openNotebook(
   browser: OfflineBrowser,
   lab: Lab,
   path: string,
-  { timeoutMs = 90_000, page }: { timeoutMs?: number; page?: Page } = {},
+  { timeoutMs = 90_000, page, waitForKernel = true }: {
+    timeoutMs?: number;
+    /** A page to reuse (one browser tab for many notebooks). */
+    page?: Page;
+    /** Wait for the kernel to be idle (false: only for the cells to show). */
+    waitForKernel?: boolean;
+  } = {},
 ): Promise<Page> {
   page ??= await browser.context.newPage();
   await page.goto(notebookUrl(lab, path), { waitUntil: "domcontentloaded", timeout: timeoutMs });
   await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first()
     .waitFor({ timeout: timeoutMs });
-  await waitForIdle(page, { timeoutMs });
+  if (waitForKernel) await waitForIdle(page, { timeoutMs });
   return page;
 }
 
@@ -293,9 +321,8 @@ export async function runAllCells(
   return (performance.now() - start) / 1000;
 }
 
-/** Closes the page and shuts down the notebook's kernel (REST API), so kernels do not pile up. */
-export async function closeNotebook(lab: Lab, page: Page, path: string): Promise<void> {
-  await page.close();
+/** Shuts down the kernels of the lab's sessions on `path` (REST API), so kernels do not pile up. */
+export async function shutdownKernel(lab: Lab, path: string): Promise<void> {
   const headers = { Authorization: `token ${lab.token}` };
   const sessions = await (await fetch(`${lab.origin}/api/sessions`, { headers })).json() as {
     id: string;
@@ -307,10 +334,219 @@ export async function closeNotebook(lab: Lab, page: Page, path: string): Promise
   }
 }
 
+/** Closes the page and shuts down the notebook's kernel. */
+export async function closeNotebook(lab: Lab, page: Page, path: string): Promise<void> {
+  await page.close();
+  await shutdownKernel(lab, path);
+}
+
 /** Kernels the lab is running now (REST API). */
 export async function runningKernels(lab: Lab): Promise<{ id: string; name: string }[]> {
   const r = await fetch(`${lab.origin}/api/kernels`, {
     headers: { Authorization: `token ${lab.token}` },
   });
   return await r.json();
+}
+
+/** Process ids of every descendant of `pid` (children, grandchildren…), from /proc (Linux). */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry.name)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** True while a process with this id exists (and is not a zombie). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The current notebook as JupyterLab would save it (its model's JSON, outputs included). Needs a
+ * lab started with `exposeApp: true`.
+ */
+export function notebookModel(page: Page): Promise<Record<string, unknown>> {
+  return page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const app = (window as any).jupyterapp;
+    if (!app) throw new Error("start the lab with exposeApp: true to read the notebook model");
+    return app.shell.currentWidget.context.model.toJSON();
+  });
+}
+
+/** The active notebook's cells (DOM elements, in order). */
+function cellLocator(page: Page) {
+  return page.locator(
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook > .jp-Cell, " +
+      ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-viewport > .jp-Cell",
+  );
+}
+
+/** Replaces the source of code cell `index` (0-based, all cells counted) by typing, as a person. */
+export async function typeIntoCell(page: Page, index: number, text: string): Promise<void> {
+  const cell = cellLocator(page).nth(index);
+  await cell.scrollIntoViewIfNeeded();
+  await cell.locator(".cm-content").click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  // insertText types the text as one input event: no auto-closed brackets or auto-indent.
+  await page.keyboard.insertText(text);
+}
+
+/** Runs cell `index` with Shift+Enter (as a person would) and waits for the kernel to go idle. */
+export async function runCell(
+  page: Page,
+  index: number,
+  { timeoutMs = 120_000 }: { timeoutMs?: number } = {},
+): Promise<void> {
+  const cell = cellLocator(page).nth(index);
+  await cell.scrollIntoViewIfNeeded();
+  const prompt = cell.locator(".jp-InputArea-prompt");
+  const before = await prompt.innerText();
+  await prompt.click();
+  await page.keyboard.press("Shift+Enter");
+  await page.waitForFunction(
+    ([i, was]) => {
+      const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+      const cells = panel?.querySelectorAll(".jp-Cell");
+      const now = cells?.[i as number]?.querySelector(".jp-InputArea-prompt")?.textContent ?? "";
+      return now !== was && /\[\d+\]/.test(now);
+    },
+    [index, before] as const,
+    { timeout: timeoutMs },
+  );
+  await waitForIdle(page, { timeoutMs });
+}
+
+/** The text of cell `index`'s outputs, as shown. */
+export function cellOutputText(page: Page, index: number): Promise<string> {
+  return cellLocator(page).nth(index).locator(".jp-OutputArea").innerText();
+}
+
+/** One cell of the active notebook as JupyterLab shows it (see {@link inspectNotebook}). */
+export interface LabCell {
+  index: number;
+  type: "code" | "markdown" | "raw";
+  /** The cell's source as the editor shows it. */
+  source: string;
+  /** Each output's MIME type as rendered (`data-mime-type`) and its text. */
+  outputs: { mime: string; text: string }[];
+  /** Figures (an `<img>` of an SVG or an inline `<svg>`, legend swatches left out) and their size. */
+  figures: { label: string; width: number; height: number; loaded: boolean }[];
+  /** Error outputs (tracebacks) shown in the cell. */
+  errors: string[];
+  /** Rendered formulas (MathJax or KaTeX) in a markdown cell. */
+  formulas: number;
+  /** Text of a markdown cell outside code and formulas that still looks like TeX. */
+  rawTex: string[];
+}
+
+/**
+ * What a person sees in the active notebook, cell by cell. Each cell is scrolled into view first
+ * (JupyterLab skips rendering cells off screen), so sizes are the ones on screen.
+ */
+export async function inspectNotebook(page: Page): Promise<LabCell[]> {
+  const cells = cellLocator(page);
+  const n = await cells.count();
+  const out: LabCell[] = [];
+  for (let i = 0; i < n; i++) {
+    const cell = cells.nth(i);
+    await cell.scrollIntoViewIfNeeded();
+    // Images decode asynchronously; formulas typeset asynchronously.
+    await cell.evaluate((el) =>
+      Promise.all([...el.querySelectorAll("img")].map((img) => img.decode().catch(() => {})))
+    );
+    const look = () =>
+      cell.evaluate((el, index) => {
+        const type = el.classList.contains("jp-CodeCell")
+          ? "code"
+          : el.classList.contains("jp-MarkdownCell")
+          ? "markdown"
+          : "raw";
+        const size = (e: Element) => e.getBoundingClientRect();
+        const outputs = [...el.querySelectorAll(".jp-OutputArea-output")].map((o) => ({
+          mime: o.getAttribute("data-mime-type") ?? "",
+          text: (o as HTMLElement).innerText,
+        }));
+        const figures = [
+          ...[...el.querySelectorAll(".jp-OutputArea-output img")].map((img) => ({
+            label: img.getAttribute("alt") ?? "",
+            width: size(img).width,
+            height: size(img).height,
+            loaded: (img as HTMLImageElement).complete &&
+              (img as HTMLImageElement).naturalWidth > 0,
+            swatch: img.getAttribute("alt") === "" && size(img).width <= 40,
+          })),
+          ...[...el.querySelectorAll(".jp-OutputArea-output svg")]
+            .filter((svg) => !svg.parentElement?.closest("svg"))
+            .map((svg) => ({
+              label: svg.getAttribute("aria-label") ?? "",
+              width: size(svg).width,
+              height: size(svg).height,
+              loaded: true,
+              swatch: size(svg).width <= 40 && size(svg).height <= 40,
+            })),
+        ].filter((f) => !f.swatch).map(({ swatch: _, ...f }) => f);
+        const errors = [...el.querySelectorAll(".jp-OutputArea-output")]
+          .filter((o) => o.getAttribute("data-mime-type") === "application/vnd.jupyter.stderr")
+          .map((o) => (o as HTMLElement).innerText.slice(0, 2000));
+        const md = el.querySelector(".jp-MarkdownOutput");
+        const formulas = md?.querySelectorAll("mjx-container, .MathJax, .katex").length ?? 0;
+        const rawTex: string[] = [];
+        if (md) {
+          const walker = document.createTreeWalker(md, NodeFilter.SHOW_TEXT, {
+            acceptNode: (t) =>
+              t.parentElement?.closest("pre, code, mjx-container, .MathJax, .katex, script")
+                ? NodeFilter.FILTER_REJECT
+                : NodeFilter.FILTER_ACCEPT,
+          });
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            const s = t.textContent ?? "";
+            if (/\$[^$\s][^$]*\$|\$\$|\\\(|\\\[|\\begin\{/.test(s)) {
+              rawTex.push(s.trim().slice(0, 120));
+            }
+          }
+        }
+        const editor = el.querySelector(".cm-content") as HTMLElement | null;
+        return {
+          index,
+          type,
+          source: editor?.innerText ?? "",
+          outputs,
+          figures,
+          errors,
+          formulas,
+          rawTex,
+        } as const;
+      }, i);
+    let seen = await look();
+    // MathJax typesets a cell once it is on screen: give it a moment before calling TeX raw.
+    for (let tries = 0; seen.rawTex.length > 0 && tries < 20; tries++) {
+      await page.waitForTimeout(150);
+      seen = await look();
+    }
+    out.push(seen);
+  }
+  return out;
 }
