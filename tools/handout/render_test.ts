@@ -11,6 +11,7 @@ import {
   notebookTitle,
   renderIndex,
   renderNotebook,
+  scriptHash,
 } from "./render.ts";
 
 const md = (source: string, extra: Partial<NotebookCell> = {}): NotebookCell => ({
@@ -321,4 +322,48 @@ Deno.test("a cell tagged timing shows a note instead of its measured output", ()
   assert.match(html, /<section class="cell code" id="cell-2"/);
   assert.equal((html.match(/class="timing-note"/g) ?? []).length, 1);
   assert.ok(!html.includes("12.5"), "the measurement must not reach the handout");
+});
+
+Deno.test("interactive figures: the page keeps one copy of their script, allowed by its hash alone", async () => {
+  const figure = (n: number) =>
+    result({
+      "text/html":
+        `<div class="course-explore" data-n="${n}"><svg aria-label="race ${n}"></svg></div>\n` +
+        `<script data-course-explore="bundle">globalThis.ran = (globalThis.ran ?? 0) + 1;</script>`,
+      "text/plain": `[interactive figure: race ${n}]`,
+    });
+  const { html, problems } = render(notebook([code("a", [figure(1)]), code("b", [figure(2)])]));
+  assert.deepEqual(problems, []);
+  const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+  assert.equal(scripts.length, 1, "one copy of the script");
+  assert.equal(scripts[0][1], "globalThis.ran = (globalThis.ran ?? 0) + 1;");
+  assert.ok(
+    html.indexOf("<script>") > html.lastIndexOf('class="course-explore"'),
+    "after the figures",
+  );
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(scripts[0][1])),
+  );
+  const hash = btoa(String.fromCharCode(...digest));
+  assert.match(
+    html,
+    new RegExp(
+      `content="default-src 'none'; [^"]*; script-src 'sha256-${hash.replace(/[+/]/g, "\\$&")}'">`,
+    ),
+  );
+  assert.equal(scriptHash(scripts[0][1]), `'sha256-${hash}'`);
+
+  // A page without interactive figures has no script and no script-src.
+  const plain = render(notebook([code("c", [result({ "text/plain": "1" })])])).html;
+  assert.ok(!plain.includes("<script") && !plain.includes("script-src"));
+
+  // Two different scripts on one page are a problem (the notebook mixes kernel sessions).
+  const other = result({
+    "text/html":
+      `<div class="course-explore"></div>\n<script data-course-explore="bundle">1</script>`,
+  });
+  assert.match(
+    render(notebook([code("a", [figure(1)]), code("b", [other])])).problems[0],
+    /cell 2: an interactive figure carries a different script/,
+  );
 });
