@@ -9,11 +9,13 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { quadratic } from "../lib/functions/mod.ts";
+import { explore } from "../lib/plot/explore.ts";
 import { ROOT } from "./setup.ts";
 import { labBrowser, openNotebook, runAllCells, startLab, stopLab } from "./testing/jupyterlab.ts";
 import { exerciseControls } from "./testing/explore_controls.ts";
 
-Deno.test("explore in JupyterLab: the output comes alive and every kind of control redraws what the library computes", async () => {
+Deno.test("explore in JupyterLab: the output comes alive, every kind of control redraws what the library computes, and a saved notebook shows the static figure until trusted", async () => {
   // Inside the project, so the kernel finds deno.json (the npm imports) walking up from the notebook.
   await Deno.mkdir(join(ROOT, "build"), { recursive: true });
   const dir = await Deno.makeTempDir({ dir: join(ROOT, "build"), prefix: "lab-explore-" });
@@ -40,6 +42,16 @@ Deno.test("explore in JupyterLab: the output comes alive and every kind of contr
     }],
   };
   await Deno.writeTextFile(join(dir, "explore.ipynb"), JSON.stringify(notebook, null, 1));
+  // The same notebook as it is saved after a run: the figure's output in the file.
+  const output = explore(quadratic(100), {
+    optimizers: [{ kind: "momentum", alpha: 0.005, rho: 0.9 }, "nesterov", "adam"],
+    steps: 150,
+  }).toMimeBundle();
+  notebook.cells[0].execution_count = 1 as unknown as null;
+  notebook.cells[0].outputs = [
+    { output_type: "display_data", metadata: {}, data: output },
+  ] as unknown as [];
+  await Deno.writeTextFile(join(dir, "saved.ipynb"), JSON.stringify(notebook, null, 1));
   const lab = await startLab({ rootDir: dir });
   const browser = await labBrowser(lab);
   try {
@@ -54,6 +66,24 @@ Deno.test("explore in JupyterLab: the output comes alive and every kind of contr
     // JupyterLab's own debugger extension reports "No active debugger session" on some starts.
     assert.deepEqual(errors.filter((e) => !/debugger session/.test(e)), []);
     assert.equal(await figure.getAttribute("data-error"), null);
+    await page.close();
+
+    // A notebook saved with the figure's output and opened again is untrusted: JupyterLab drops
+    // the script and the figure shows its static image. Trusting it brings the figure back to life.
+    const saved = await openNotebook(browser, lab, "saved.ipynb");
+    const again = saved.locator(".jp-OutputArea-output .course-explore");
+    await again.locator(".explore-static img").waitFor({ timeout: 30_000 });
+    assert.ok(await again.locator(".explore-static img").isVisible(), "the static image shows");
+    assert.equal(await again.locator(".explore-live").count(), 0, "no script ran untrusted");
+    await saved.locator(".jp-Notebook").click({ position: { x: 5, y: 5 } });
+    await saved.keyboard.press("Control+Shift+C");
+    await saved.keyboard.type("Trust Notebook");
+    await saved.keyboard.press("Enter");
+    await saved.getByRole("button", { name: "Trust" }).click();
+    const trusted = saved.locator(".jp-OutputArea-output .course-explore");
+    await trusted.locator(".explore-live").waitFor({ timeout: 30_000 });
+    const after = await exerciseControls(saved, trusted);
+    console.log(`saved and trusted: ${after.checks} redraws checked`);
   } finally {
     await stopLab(lab, browser);
     await Deno.remove(dir, { recursive: true });
