@@ -18,9 +18,23 @@ import { jupyterEnv, PYTHON, ROOT, setup } from "./setup.ts";
 /** The line `deno task lab` prints once the server answers: `JupyterLab: <url with token>`. */
 export const URL_LINE_PREFIX = "JupyterLab: ";
 
-/** Finds the server's own URL (`http://127.0.0.1:PORT/lab?token=...`) in a line of its log. */
-export function serverUrl(line: string): string | undefined {
-  return line.match(/(https?:\/\/(?:127\.0\.0\.1|localhost)[^\s]*\/lab(?:\?token=[^\s]*)?)/)?.[1];
+/**
+ * Finds the server's URL (`http://127.0.0.1:PORT/lab?token=…`) in a line of its log. JupyterLab
+ * masks a token it was given (`token=...`); `token` fills it in.
+ */
+export function serverUrl(line: string, token?: string): string | undefined {
+  const url = line.match(/(https?:\/\/(?:127\.0\.0\.1|localhost)[^\s]*\/lab(?:\?token=[^\s]*)?)/)
+    ?.[1];
+  return token ? url?.replace(/token=\.\.\.$/, `token=${token}`) : url;
+}
+
+/** The token given in `args` (`--IdentityProvider.token=…` or `--ServerApp.token=…`), if any. */
+export function tokenArg(args: string[]): string | undefined {
+  for (const a of args) {
+    const m = a.match(/^--(?:IdentityProvider|ServerApp|NotebookApp)\.token=(.*)$/);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** Arguments of `jupyter lab` for the course: the folder, one Ctrl-C stops, no news from the web. */
@@ -45,8 +59,14 @@ export function labArgs(extra: string[]): string[] {
 
 async function main(): Promise<number> {
   await setup();
+  // A token of our own (unless one is given), so the URL printed below can include it.
+  const given = tokenArg(Deno.args);
+  const token = given ?? crypto.randomUUID().replaceAll("-", "");
+  const args = given === undefined
+    ? [...Deno.args, `--IdentityProvider.token=${token}`]
+    : Deno.args;
   const child = new Deno.Command(PYTHON, {
-    args: labArgs(Deno.args),
+    args: labArgs(args),
     env: jupyterEnv(),
     stdin: "inherit",
     stdout: "inherit",
@@ -77,7 +97,7 @@ async function main(): Promise<number> {
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) {
-      const url = serverUrl(line);
+      const url = serverUrl(line, token);
       if (url && !announced) {
         announced = true;
         console.log(`${URL_LINE_PREFIX}${url}`);

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type OfflineBrowser, offlineBrowser } from "../handout/browser.ts";
 import { ROOT } from "../setup.ts";
-import { serverUrl } from "../lab.ts";
+import { URL_LINE_PREFIX } from "../lab.ts";
 
 /** A running JupyterLab started by {@link startLab}. */
 export interface Lab {
@@ -147,7 +147,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         `deno task lab exited before answering on port ${port}:\n${log.slice(-3000)}`,
       );
     }
-    if (log.split("\n").some((l) => serverUrl(l))) {
+    if (log.includes(URL_LINE_PREFIX)) {
       try {
         const r = await fetch(`${lab.origin}/api/status`, {
           headers: { Authorization: `token ${token}` },
@@ -452,7 +452,10 @@ export interface LabCell {
   source: string;
   /** Each output's MIME type as rendered (`data-mime-type`) and its text. */
   outputs: { mime: string; text: string }[];
-  /** Figures (an `<img>` of an SVG or an inline `<svg>`, legend swatches left out) and their size. */
+  /**
+   * Figures (an `<img>` or an inline `<svg>`; legend swatches, 40 px or less, left out) and their
+   * size on screen. An image's label is its `alt` text (JupyterLab shows an empty one as "Image").
+   */
   figures: { label: string; width: number; height: number; loaded: boolean }[];
   /** Error outputs (tracebacks) shown in the cell. */
   errors: string[];
@@ -496,7 +499,7 @@ export async function inspectNotebook(page: Page): Promise<LabCell[]> {
             height: size(img).height,
             loaded: (img as HTMLImageElement).complete &&
               (img as HTMLImageElement).naturalWidth > 0,
-            swatch: img.getAttribute("alt") === "" && size(img).width <= 40,
+            swatch: size(img).width <= 40 && size(img).height <= 40,
           })),
           ...[...el.querySelectorAll(".jp-OutputArea-output svg")]
             .filter((svg) => !svg.parentElement?.closest("svg"))
