@@ -13,7 +13,7 @@ import { build, EDITIONS, HANDOUTS_DIR, printPdfs } from "./build.ts";
 import { cellSource, isGraded, type Notebook, studentVersion } from "./exercises.ts";
 import { offlineBrowser } from "./handout/browser.ts";
 import { inspectHandout } from "./handout/inspect.ts";
-import { notebookTitle } from "./handout/render.ts";
+import { notebookTitle, scriptHash } from "./handout/render.ts";
 import { ROOT } from "./setup.ts";
 import { builtCourse } from "./testing/course_build.ts";
 
@@ -105,7 +105,16 @@ Deno.test("every handout works offline in headless Chromium: no request, no erro
       const where = `${page}:`;
       assert.deepEqual(r.foreignRequests, [], `${where} requests left the page`);
       assert.deepEqual(r.consoleErrors, [], `${where} console errors`);
-      assert.equal(r.scripts, 0, `${where} has scripts`);
+      // No script, except the interactive figures' own, allowed by its hash and nothing else.
+      if (r.interactiveFigures === 0) assert.equal(r.scripts, 0, `${where} has scripts`);
+      else {
+        assert.equal(r.scripts, 1, `${where} has ${r.scripts} scripts, expected the figures' one`);
+        assert.ok(
+          r.csp.endsWith(`; script-src ${scriptHash(r.scriptTexts[0])}`),
+          `${where} the CSP does not allow exactly the figures' script: ${r.csp}`,
+        );
+        assert.equal(r.liveFigures, r.interactiveFigures, `${where} interactive figures not live`);
+      }
       assert.equal(
         r.unrenderedFormulas,
         0,
@@ -130,7 +139,9 @@ Deno.test("every handout works offline in headless Chromium: no request, no erro
           (c.outputs ?? []) as { data?: Record<string, unknown> }[]
         )
           .filter((o) =>
-            /<svg/.test(JSON.stringify(o.data?.["text/html"] ?? o.data?.["image/svg+xml"] ?? ""))
+            /<svg|data:image\/svg\+xml/.test(
+              JSON.stringify(o.data?.["text/html"] ?? o.data?.["image/svg+xml"] ?? ""),
+            )
           )
           .length;
         assert.ok(

@@ -7,6 +7,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
+import { svgImages } from "./svg_image.ts";
 
 /**
  * A DOM document for `Plot.plot({ document })`. Plot needs one to build its SVG; in a notebook
@@ -29,9 +30,10 @@ export const document: Document = parseHTML(
 export type MimeBundle = Record<string, string>;
 
 /**
- * A rendered figure. Displayed inline by the Deno kernel (as HTML holding an inline SVG, so
- * JupyterLab and the HTML handouts show the same markup, searchable and readable by screen
- * readers).
+ * A rendered figure. Displayed inline by the Deno kernel as HTML in which every SVG is an
+ * `<img>` with a data URI (lib/plot/svg_image.ts): JupyterLab keeps those when it reopens a saved
+ * notebook untrusted, where it would drop inline SVG. The handouts turn them back into inline SVG,
+ * searchable and readable by screen readers.
  *
  * @example
  * ```ts
@@ -57,9 +59,12 @@ export class Figure {
     return this.element.outerHTML;
   }
 
-  /** The MIME bundle a Jupyter front end renders: HTML with the inline SVG, and a text fallback. */
+  /**
+   * The MIME bundle a Jupyter front end renders: the figure's HTML with each SVG as an image
+   * (title, legend and caption stay HTML text), and a text fallback.
+   */
   toMimeBundle(): MimeBundle {
-    return { "text/html": this.html, "text/plain": `[figure: ${this.label}]` };
+    return { "text/html": svgImages(this.html), "text/plain": `[figure: ${this.label}]` };
   }
 
   /** What the Deno kernel calls to display this value. */

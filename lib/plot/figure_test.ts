@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
 import { document, Figure, plot } from "./figure.ts";
+import { inlineSvgImages } from "./svg_image.ts";
 
 Deno.test("plot() returns a Figure whose HTML holds an SVG with the marks", () => {
   const fig = plot({ marks: [Plot.dot([[0, 0], [1, 2], [2, 1]])] });
@@ -16,13 +17,15 @@ Deno.test("plot() with a title wraps the SVG in a figure and labels it for scree
   assert.equal(fig.label, "Loss");
 });
 
-Deno.test("Figure displays in Jupyter as HTML with a text fallback", () => {
+Deno.test("Figure displays in Jupyter as HTML with its SVG as an image, and a text fallback", () => {
   const fig = plot({ ariaLabel: "dots", marks: [Plot.dot([[1, 1]])] });
   const display = (fig as unknown as Record<symbol, () => Record<string, string>>)[
     Symbol.for("Jupyter.display")
   ];
   const bundle = display.call(fig);
-  assert.equal(bundle["text/html"], fig.html);
+  assert.doesNotMatch(bundle["text/html"], /<svg/);
+  assert.match(bundle["text/html"], /^<img [^>]*alt="dots" src="data:image\/svg\+xml;base64,/);
+  assert.equal(inlineSvgImages(bundle["text/html"]), fig.html);
   assert.equal(bundle["text/plain"], "[figure: dots]");
 });
 

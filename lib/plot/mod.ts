@@ -12,6 +12,7 @@
  */
 
 export * from "./figure.ts";
+export * from "./svg_image.ts";
 export { palette, runColor, runLegend, type RunStyle, withLegends } from "./options.ts";
 export * from "./landscape.ts";
 export * from "./trajectories.ts";
@@ -21,3 +22,4 @@ export * from "./effective_learning_rates.ts";
 export * from "./moving_average_weights.ts";
 export * from "./function_curve.ts";
 export * from "./step_arrows.ts";
+export * from "./explore.ts";

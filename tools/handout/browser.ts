@@ -43,9 +43,20 @@ export interface OfflineBrowser {
   close(): Promise<void>;
 }
 
+/** Options of {@link offlineBrowser}. */
+export interface OfflineBrowserOptions {
+  width?: number;
+  height?: number;
+  /**
+   * Origins (`http://127.0.0.1:8888`) the pages may reach besides `file:` and `data:` URLs: a
+   * local server such as JupyterLab. Everything else, WebSockets included, is still refused.
+   */
+  allowOrigins?: string[];
+}
+
 /** Starts headless Chromium with a fresh profile and the network cut. */
 export async function offlineBrowser(
-  { width = 1000, height = 800 }: { width?: number; height?: number } = {},
+  { width = 1000, height = 800, allowOrigins = [] }: OfflineBrowserOptions = {},
 ): Promise<OfflineBrowser> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -55,18 +66,31 @@ export async function offlineBrowser(
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: 1,
-    offline: true,
+    // Offline emulation would also cut a local server: only used when none is allowed.
+    offline: allowOrigins.length === 0,
     javaScriptEnabled: true,
   });
   const requests: string[] = [];
   const blocked: string[] = [];
+  const allowed = (url: string) =>
+    url.startsWith("file:") || url.startsWith("data:") ||
+    allowOrigins.some((o) => new URL(url).origin === new URL(o).origin);
   context.on("request", (r) => requests.push(r.url()));
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+    if (allowed(url)) return route.continue();
     blocked.push(url);
     return route.abort("blockedbyclient");
   });
+  if (allowOrigins.length > 0) {
+    // WebSockets bypass context.route: those to other origins are refused through their own hook
+    // (the allowed ones are not routed at all, so they connect directly).
+    const wsAllowed = (url: URL) => allowed(url.href.replace(/^ws(s?):/, (_, s) => `http${s}:`));
+    await context.routeWebSocket((url) => !wsAllowed(url), (ws) => {
+      blocked.push(ws.url());
+      return ws.close({ code: 1008, reason: "blocked: outside network" });
+    });
+  }
   return {
     browser,
     context,

@@ -30,6 +30,13 @@ export interface HandoutInspection {
   unlabelledFigures: number;
   /** Scripts in the page. */
   scripts: number;
+  /** The text of each inline script (the interactive figures' bundle, if any). */
+  scriptTexts: string[];
+  /** The page's Content-Security-Policy (its `<meta http-equiv>`). */
+  csp: string;
+  /** Interactive figures (`explore()`), and how many of them the script brought to life. */
+  interactiveFigures: number;
+  liveFigures: number;
   /** Variance of the first screen's grey levels (0 for a blank screen). */
   screenVariance: number;
   title: string;
@@ -122,6 +129,11 @@ export async function inspectHandout(
         figures: [...figures, ...images],
         unlabelled: [...figures, ...images].filter((f) => !f.label.trim()).length,
         scripts: document.scripts.length,
+        scriptTexts: [...document.scripts].map((s) => s.text),
+        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')
+          ?.getAttribute("content") ?? "",
+        interactiveFigures: document.querySelectorAll(".course-explore").length,
+        liveFigures: document.querySelectorAll(".course-explore[data-live]").length,
         title: document.title,
       };
     });
@@ -139,6 +151,10 @@ export async function inspectHandout(
       figures: found.figures,
       unlabelledFigures: found.unlabelled,
       scripts: found.scripts,
+      scriptTexts: found.scriptTexts,
+      csp: found.csp,
+      interactiveFigures: found.interactiveFigures,
+      liveFigures: found.liveFigures,
       screenVariance,
       title: found.title,
     };

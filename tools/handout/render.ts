@@ -2,8 +2,10 @@
  * An executed notebook (.ipynb JSON) to one self-contained HTML handout: markdown and math rendered
  * at build time (markdown-it, KaTeX with its fonts inlined), TypeScript highlighted (highlight.js),
  * figures kept as inline SVG with an accessible name, outputs cleaned (no colour codes, no
- * `Promise { … }` results, errors readable). Nothing in the page loads anything: no script, no
- * external URL.
+ * `Promise { … }` results, errors readable). Nothing in the page loads anything: no external
+ * URL, and no script, except on a page with interactive figures (`explore()` in lib/plot), which
+ * keeps one copy of the figures' script inline and allows exactly that script by its hash in the
+ * Content-Security-Policy.
  *
  * Rendering is a pure function of the notebook, so building twice gives the same bytes.
  *
@@ -14,6 +16,7 @@ import hljs from "highlight.js/lib/core";
 import typescript from "highlight.js/lib/languages/typescript";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import {
   cellSource,
   hasSolution,
@@ -23,6 +26,7 @@ import {
   studentVersion,
 } from "../exercises.ts";
 import { katexCss } from "./katex_css.ts";
+import { inlineSvgImages } from "../../lib/plot/svg_image.ts";
 import {
   escapeHtml,
   type MarkdownContext,
@@ -149,6 +153,33 @@ function highlight(code: string): string {
 interface OutputContext {
   figures: number;
   md: MarkdownContext;
+  /** The interactive figures' script, when the notebook has any (one copy per page). */
+  script?: string;
+}
+
+/** The script an interactive figure's output carries (`InteractiveFigure.toMimeBundle`). */
+const FIGURE_SCRIPT = /\n?<script data-course-explore="bundle">([\s\S]*?)<\/script>/g;
+
+/**
+ * An output's HTML without the interactive figures' script, which the page keeps once. Every copy
+ * must be the same script (one kernel session builds one bundle).
+ */
+function takeFigureScript(html: string, ctx: OutputContext): string {
+  return html.replace(FIGURE_SCRIPT, (_m, js: string) => {
+    if (ctx.script !== undefined && ctx.script !== js) {
+      ctx.md.problems.push(
+        `cell ${ctx.md.cell}: an interactive figure carries a different script from an earlier one ` +
+          `(re-execute the whole notebook in one kernel session)`,
+      );
+    }
+    ctx.script ??= js;
+    return "";
+  });
+}
+
+/** The CSP source allowing exactly this inline script. */
+export function scriptHash(js: string): string {
+  return `'sha256-${createHash("sha256").update(js, "utf8").digest("base64")}'`;
 }
 
 function renderData(output: Record<string, unknown>, ctx: OutputContext): string {
@@ -156,7 +187,12 @@ function renderData(output: Record<string, unknown>, ctx: OutputContext): string
   const plain = cleanText(text(data["text/plain"]));
   const fallback = plain.match(/^\[figure: (.*)\]$/)?.[1] ?? (plain || "figure");
   if (data["text/html"] !== undefined) {
-    const { html, figures } = accessibleSvg(text(data["text/html"]), fallback);
+    // Figures reach the notebook as SVG images (lib/plot/svg_image.ts); the handout inlines them.
+    // An interactive figure's script is kept once for the whole page.
+    const { html, figures } = accessibleSvg(
+      inlineSvgImages(takeFigureScript(text(data["text/html"]), ctx)),
+      fallback,
+    );
     ctx.figures += figures;
     return `<div class="output html">${html}</div>`;
   }
@@ -315,21 +351,24 @@ export function notebookGoal(nb: Notebook): string | undefined {
 }
 
 function page(
-  { title, body, edition, head = "" }: {
+  { title, body, edition, head = "", script }: {
     title: string;
     body: string;
     edition: Edition | "both";
     head?: string;
+    /** An inline script (the interactive figures'), allowed by its hash and nothing else. */
+    script?: string;
   },
 ): string {
   const css = handoutCss() + katexCss(body);
+  const scriptSrc = script === undefined ? "" : `; script-src ${scriptHash(script)}`;
   return `<!DOCTYPE html>
 <html lang="en" data-edition="${edition}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:${scriptSrc}">
 <title>${escapeHtml(title)}</title>
 ${head}<style>
 ${css}
@@ -337,7 +376,7 @@ ${css}
 </head>
 <body>
 ${body}
-</body>
+${script === undefined ? "" : `<script>${script}</script>\n`}</body>
 </html>
 `;
 }
@@ -386,7 +425,12 @@ export function renderNotebook(executed: Notebook, options: RenderOptions): Rend
     escapeHtml(options.stem)
   }">\n${cells}\n</main>\n${footer}`;
   return {
-    html: page({ title: `${titleText} — ${COURSE_TITLE}`, body, edition: options.edition }),
+    html: page({
+      title: `${titleText} — ${COURSE_TITLE}`,
+      body,
+      edition: options.edition,
+      script: ctx.script,
+    }),
     problems: md.problems,
     figures: ctx.figures,
     formulas: md.formulas,

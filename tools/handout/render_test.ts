@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Notebook, NotebookCell } from "../exercises.ts";
 import { katexCss, neededFaces } from "./katex_css.ts";
+import { curves } from "../../lib/plot/curves.ts";
 import { markdownContext, renderMarkdown } from "./markdown.ts";
 import {
   accessibleSvg,
@@ -10,6 +11,7 @@ import {
   notebookTitle,
   renderIndex,
   renderNotebook,
+  scriptHash,
 } from "./render.ts";
 
 const md = (source: string, extra: Partial<NotebookCell> = {}): NotebookCell => ({
@@ -155,6 +157,21 @@ Deno.test("figures stay inline SVG with role=img and a title; Plot's figure head
     accessibleSvg('<svg aria-label="A"><title>A</title></svg>', "x").html,
     '<svg aria-label="A" role="img"><title>A</title></svg>',
   );
+});
+
+Deno.test("a figure displayed as SVG images (Figure.toMimeBundle) renders exactly like its inline SVG", () => {
+  const fig = curves([{ name: "GD", values: [3, 2, 1] }, { name: "Adam", values: [3, 1, 0.5] }], {
+    title: "Loss",
+  });
+  const bundle = fig.toMimeBundle();
+  assert.match(bundle["text/html"], /data:image\/svg\+xml;base64,/);
+  const asImages = render(notebook([code("curves(...)", [result(bundle)])]));
+  const inline = render(
+    notebook([code("curves(...)", [result({ ...bundle, "text/html": fig.html })])]),
+  );
+  assert.equal(asImages.html, inline.html);
+  assert.equal(asImages.figures, 1);
+  assert.ok(!asImages.html.includes("base64"), "a figure was left as a base64 image");
 });
 
 Deno.test("images in markdown are embedded; remote ones are reported; notebook links point at handouts", async () => {
@@ -305,4 +322,48 @@ Deno.test("a cell tagged timing shows a note instead of its measured output", ()
   assert.match(html, /<section class="cell code" id="cell-2"/);
   assert.equal((html.match(/class="timing-note"/g) ?? []).length, 1);
   assert.ok(!html.includes("12.5"), "the measurement must not reach the handout");
+});
+
+Deno.test("interactive figures: the page keeps one copy of their script, allowed by its hash alone", async () => {
+  const figure = (n: number) =>
+    result({
+      "text/html":
+        `<div class="course-explore" data-n="${n}"><svg aria-label="race ${n}"></svg></div>\n` +
+        `<script data-course-explore="bundle">globalThis.ran = (globalThis.ran ?? 0) + 1;</script>`,
+      "text/plain": `[interactive figure: race ${n}]`,
+    });
+  const { html, problems } = render(notebook([code("a", [figure(1)]), code("b", [figure(2)])]));
+  assert.deepEqual(problems, []);
+  const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+  assert.equal(scripts.length, 1, "one copy of the script");
+  assert.equal(scripts[0][1], "globalThis.ran = (globalThis.ran ?? 0) + 1;");
+  assert.ok(
+    html.indexOf("<script>") > html.lastIndexOf('class="course-explore"'),
+    "after the figures",
+  );
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(scripts[0][1])),
+  );
+  const hash = btoa(String.fromCharCode(...digest));
+  assert.match(
+    html,
+    new RegExp(
+      `content="default-src 'none'; [^"]*; script-src 'sha256-${hash.replace(/[+/]/g, "\\$&")}'">`,
+    ),
+  );
+  assert.equal(scriptHash(scripts[0][1]), `'sha256-${hash}'`);
+
+  // A page without interactive figures has no script and no script-src.
+  const plain = render(notebook([code("c", [result({ "text/plain": "1" })])])).html;
+  assert.ok(!plain.includes("<script") && !plain.includes("script-src"));
+
+  // Two different scripts on one page are a problem (the notebook mixes kernel sessions).
+  const other = result({
+    "text/html":
+      `<div class="course-explore"></div>\n<script data-course-explore="bundle">1</script>`,
+  });
+  assert.match(
+    render(notebook([code("a", [figure(1)]), code("b", [other])])).problems[0],
+    /cell 2: an interactive figure carries a different script/,
+  );
 });
