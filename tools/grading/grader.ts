@@ -20,9 +20,9 @@ import {
   sha256Hex,
 } from "./assemble.ts";
 import { feedbackPage, type NotebookGrade, rows, toCsv } from "./report.ts";
-import { runSandboxed, sandboxAvailable } from "./sandbox.ts";
-import { completedGraded, otherErrors, score } from "./score.ts";
-import { planReplay, type ReplayPlan, replayVerdicts, takeRecords } from "./verdict.ts";
+import { sandboxAvailable } from "./sandbox.ts";
+import { otherErrors, score } from "./score.ts";
+import { executeAndReplay, planReplay, type ReplayPlan } from "./verdict.ts";
 
 /** Options of {@link gradeAll}. */
 export interface GradeOptions {
@@ -146,27 +146,13 @@ async function gradeOne(
     releasedSums: opts.releasedSums,
     cellHashes: await cellHashesOf(submission),
   });
-  // The kernel runs the graded cells rewritten to record the answers' values (verdict.ts).
-  for (const [id, at] of gradedAt) {
-    const kernelSource = source.plan.kernelSources.get(id);
-    if (kernelSource !== undefined) notebook.cells[at].source = kernelSource;
-  }
-  const result = await runSandboxed(JSON.stringify(notebook), source.name, opts);
-  const records = new Map<string, unknown[]>();
-  for (const [id, at] of gradedAt) {
-    const cell = result.notebook?.cells[at];
-    const events = cell ? takeRecords(cell) : [];
-    if (cell) {
-      cell.source = source.notebook.cells[
-        source.graded.find((g) => g.gradeId === id)!.index
-      ].source;
-    }
-    records.set(id, events);
-  }
-  const decide = new Map(completedGraded(gradedAt, result).map((id) => [id, records.get(id)!]));
-  const replay = await replayVerdicts(opts.replayModule, decide, {
-    seconds: opts.timeout * (gradedAt.size + 1) + 30,
-  });
+  const { result, replay } = await executeAndReplay(
+    source.plan,
+    notebook,
+    gradedAt,
+    source.name,
+    opts,
+  );
   return {
     ...base,
     notices,

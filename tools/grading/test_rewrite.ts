@@ -140,6 +140,40 @@ export function freeNames(source: string): string[] {
   return [...used];
 }
 
+function declaresIn(statements: readonly ts.Statement[], name: string): boolean {
+  return statements.some((st) =>
+    (ts.isVariableStatement(st) &&
+      st.declarationList.declarations.some((d) => bindingNames(d.name).includes(name))) ||
+    ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) &&
+      st.name?.text === name)
+  );
+}
+
+/** True when `id` refers to a declaration inside the cell (a local of that name in scope). */
+function isShadowed(id: ts.Identifier): boolean {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) {
+      if (n.parameters.some((p) => bindingNames(p.name).includes(name))) return true;
+      if (ts.isFunctionExpression(n) && n.name?.text === name) return true;
+    }
+    if ((ts.isBlock(n) || ts.isSourceFile(n)) && declaresIn(n.statements, name)) return true;
+    if (ts.isCaseClause(n) || ts.isDefaultClause(n)) {
+      if (declaresIn(n.statements, name)) return true;
+    }
+    if (
+      (ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) &&
+      n.initializer && ts.isVariableDeclarationList(n.initializer) &&
+      n.initializer.declarations.some((d) => bindingNames(d.name).includes(name))
+    ) return true;
+    if (
+      ts.isCatchClause(n) && n.variableDeclaration &&
+      bindingNames(n.variableDeclaration.name).includes(name)
+    ) return true;
+  }
+  return false;
+}
+
 interface Edit {
   start: number;
   end: number;
@@ -153,25 +187,26 @@ function rewrite(
   dropChecks: boolean,
 ): string {
   const sf = parse(source);
-  const local = allDeclared(sf);
-  const names = new Set([...answers].filter((n) => !local.has(n)));
-  const checks = new Set([...CHECKS].filter((n) => !local.has(n)));
+  const names = answers;
+  const checks = CHECKS;
   const edits = (n: ts.Node): Edit[] => {
     if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return [];
     if (ts.isImportDeclaration(n)) return [];
-    if (ts.isShorthandPropertyAssignment(n) && names.has(n.name.text)) {
+    if (
+      ts.isShorthandPropertyAssignment(n) && names.has(n.name.text) && !isShadowed(n.name)
+    ) {
       return [{
         start: n.getStart(sf),
         end: n.end,
         text: `${n.name.text}: ${replace(n.name.text)}`,
       }];
     }
-    if (ts.isIdentifier(n) && isReference(n) && names.has(n.text)) {
+    if (ts.isIdentifier(n) && isReference(n) && names.has(n.text) && !isShadowed(n)) {
       return [{ start: n.getStart(sf), end: n.end, text: replace(n.text) }];
     }
     if (
       dropChecks && ts.isCallExpression(n) && ts.isIdentifier(n.expression) &&
-      checks.has(n.expression.text)
+      checks.has(n.expression.text) && !isShadowed(n.expression)
     ) {
       const got = n.arguments[1];
       return [{ start: n.getStart(sf), end: n.end, text: got ? `void (${apply(got)})` : "void 0" }];

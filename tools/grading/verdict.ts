@@ -19,6 +19,8 @@ import { pathToFileURL } from "node:url";
 import { ROOT } from "../setup.ts";
 import { cellSource, isGraded, nbgrader, type Notebook, type NotebookCell } from "../exercises.ts";
 import { RECORD_MARK } from "./kernel_recorder.ts";
+import { runSandboxed, type SandboxLimits, type SandboxResult } from "./sandbox.ts";
+import { completedGraded } from "./score.ts";
 import { type ReplayVerdict, RESULT_MARK } from "./replay_runtime.ts";
 import {
   freeNames,
@@ -241,4 +243,39 @@ export async function replayVerdicts(
     ReplayVerdict
   >;
   return { verdicts: new Map(Object.entries(parsed)) };
+}
+
+/**
+ * Executes a notebook for grading: its graded cells (at `gradedAt`, as in the source) are swapped
+ * for their recording versions, the notebook runs in the sandbox, the record lines are taken out of
+ * the outputs (the cells get their own sources back), and the replay decides every graded cell
+ * that ran to its end in the kernel.
+ */
+export async function executeAndReplay(
+  plan: ReplayPlan,
+  notebook: Notebook,
+  gradedAt: Map<string, number>,
+  name: string,
+  limits: SandboxLimits & { timeout: number; replayModule: string },
+): Promise<{ result: SandboxResult; replay: ReplayOutcome }> {
+  const sources = new Map<number, NotebookCell["source"]>();
+  for (const [id, at] of gradedAt) {
+    const kernelSource = plan.kernelSources.get(id);
+    if (kernelSource === undefined) continue;
+    sources.set(at, notebook.cells[at].source);
+    notebook.cells[at].source = kernelSource;
+  }
+  const result = await runSandboxed(JSON.stringify(notebook), name, limits);
+  for (const [at, source] of sources) notebook.cells[at].source = source;
+  const records = new Map<string, unknown[]>();
+  for (const [id, at] of gradedAt) {
+    const cell = result.notebook?.cells[at];
+    if (cell && sources.has(at)) cell.source = sources.get(at)!;
+    records.set(id, cell ? takeRecords(cell) : []);
+  }
+  const decide = new Map(completedGraded(gradedAt, result).map((id) => [id, records.get(id)!]));
+  const replay = await replayVerdicts(limits.replayModule, decide, {
+    seconds: limits.timeout * (gradedAt.size + 1) + 30,
+  });
+  return { result, replay };
 }
