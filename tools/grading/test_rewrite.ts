@@ -5,8 +5,8 @@
  *
  * - in the student's kernel ({@link rewriteForKernel}): every use of an answer's name `X` becomes
  *   `REC.get("X", () => X)` (recorded as data), and every check call `checkClose(what, got, …)`
- *   becomes `void (got)`: the kernel computes the values the test looks at, and never sees an
- *   expected value, a tolerance or a hint that sits in a check's arguments;
+ *   becomes `void (got)`, and comments go: the kernel computes the values the test looks at, and
+ *   never sees an expected value, a tolerance or a hint that sits in a check's arguments;
  * - in the trusted replay ({@link rewriteForReplay}): every use of `X` becomes `REC.get("X")`,
  *   served from the kernel's record; the checks run as written.
  *
@@ -232,6 +232,29 @@ function rewrite(
   return out;
 }
 
+/** The source without its comments (a comment may say what a hidden test expects). */
+export function withoutComments(source: string): string {
+  const sf = parse(source);
+  const ranges = new Map<number, number>();
+  const collect = (pos: number) => {
+    for (const r of ts.getLeadingCommentRanges(source, pos) ?? []) ranges.set(r.pos, r.end);
+    for (const r of ts.getTrailingCommentRanges(source, pos) ?? []) ranges.set(r.pos, r.end);
+  };
+  const walk = (n: ts.Node) => {
+    collect(n.pos);
+    collect(n.end);
+    n.forEachChild(walk);
+  };
+  walk(sf);
+  collect(sf.endOfFileToken.pos);
+  let out = source;
+  for (const [pos, end] of [...ranges].sort((a, b) => b[0] - a[0])) {
+    const newlines = source.slice(pos, end).replace(/[^\n]/g, "");
+    out = out.slice(0, pos) + (newlines || " ") + out.slice(end); // never glue two tokens
+  }
+  return out;
+}
+
 /**
  * The graded cell as the student's kernel runs it while grading: uses of the answers' names read
  * through `rec` (a tools/grading/kernel_recorder.ts recorder), check calls reduced to the value
@@ -242,7 +265,9 @@ export function rewriteForKernel(
   answers: ReadonlySet<string>,
   rec: string,
 ): string {
-  return rewrite(source, answers, (n) => `${rec}.get(${JSON.stringify(n)}, () => ${n})`, true);
+  return withoutComments(
+    rewrite(source, answers, (n) => `${rec}.get(${JSON.stringify(n)}, () => ${n})`, true),
+  );
 }
 
 /** The graded cell as the trusted replay runs it: the answers' names served by `rec`. */

@@ -10,7 +10,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Notebook } from "../exercises.ts";
 import { decode, encode, UnreplayableValue } from "./values.ts";
-import { freeNames, rewriteForKernel, rewriteForReplay, topLevelNames } from "./test_rewrite.ts";
+import {
+  freeNames,
+  rewriteForKernel,
+  rewriteForReplay,
+  topLevelNames,
+  withoutComments,
+} from "./test_rewrite.ts";
 import { RecordMismatch, Replay } from "./replay_runtime.ts";
 import { planReplay, replayVerdicts, takeRecords } from "./verdict.ts";
 import { RECORD_MARK, recorder } from "./kernel_recorder.ts";
@@ -124,6 +130,11 @@ Deno.test("planReplay: the kernel never gets the hidden tests' expected values; 
     assert.ok(plan.module.includes(expected), `the replay lacks ${expected}`);
   }
   assert.ok(kernel.includes("-1.5") && kernel.includes("[0, 0, 1], [1, 2, 3], 0.5"), "inputs kept");
+  assert.ok(!kernel.includes("HIDDEN"), "comments removed");
+  assert.equal(
+    withoutComments('const a = "// not a comment"; // a comment\n/* b */ const c = `/* ${a} */`;'),
+    'const a = "// not a comment";  \n  const c = `/* ${a} */`;',
+  );
   const notebooks = join(HERE, "..", "..", "notebooks");
   for (const f of [...Deno.readDirSync(notebooks)].filter((e) => e.name.endsWith(".ipynb"))) {
     const nb = JSON.parse(Deno.readTextFileSync(join(notebooks, f.name))) as Notebook;
