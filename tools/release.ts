@@ -5,11 +5,13 @@
  * removed, outputs cleared; and `checksums.json`, the SHA-256 of every graded and locked cell as
  * released.
  *
- * Before writing anything it executes both versions in the grading sandbox and refuses to release
- * (exit status 1, naming the notebook and cell) when the instructor version fails a graded cell, or
- * when the student version passes one (a test that passes on the stub tests nothing) or fails it
- * with anything but the stub's "not implemented yet" error (directly, or because a cell it depends
- * on raised it). See tools/grading/README.md.
+ * Before writing anything it executes both versions in the grading sandbox (the instructor version
+ * as the grader runs a submission: values recorded in the kernel, verdicts from the replay, see
+ * tools/grading/verdict.ts) and refuses to release (exit status 1, naming the notebook and cell)
+ * when the instructor version fails a graded cell or the replay cannot check it, or when the
+ * student version passes one (a test that passes on the stub tests nothing) or fails it with
+ * anything but the stub's "not implemented yet" error (directly, or because a cell it depends on
+ * raised it). See tools/grading/README.md.
  *
  * @module
  */
@@ -148,12 +150,11 @@ export async function checkNotebook(
   const problems: string[] = plan.problems.map((p) =>
     `${name}: the grader cannot check this outside the student's kernel: ${p}`
   );
-  const gradedAt = new Map(
-    nb.cells.flatMap((
-      c,
-      i,
-    ) => (isGraded(c) && nbgrader(c)?.grade_id ? [[nbgrader(c)!.grade_id!, i]] : [])),
-  );
+  const gradedAt = new Map<string, number>();
+  nb.cells.forEach((c, i) => {
+    const id = nbgrader(c)?.grade_id;
+    if (isGraded(c) && id) gradedAt.set(id, i);
+  });
   const dir = await Deno.makeTempDir({ prefix: "release-replay-" });
   const replayModule = join(dir, "replay.ts");
   await Deno.writeTextFile(replayModule, plan.module);
