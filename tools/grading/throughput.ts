@@ -3,8 +3,8 @@
  * own notebooks) with `gradeAll` and prints the time and the notebooks graded per minute.
  *
  * ```sh
- * deno run -A bench/grading_throughput.ts --copies 10 --jobs 2          # the fixture, alice_correct
- * deno run -A bench/grading_throughput.ts --course --copies 2 --jobs 2  # notebooks/*.ipynb as submitted
+ * deno run -A tools/grading/throughput.ts --copies 10 --jobs 2          # the fixture, alice_correct
+ * deno run -A tools/grading/throughput.ts --course --copies 2 --jobs 2  # notebooks/*.ipynb as submitted
  * ```
  *
  * @module
@@ -12,9 +12,9 @@
 
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { ROOT } from "../tools/setup.ts";
-import { gradeAll } from "../tools/grading/grader.ts";
-import { NOTEBOOKS_DIR } from "../tools/course.ts";
+import { ROOT } from "../setup.ts";
+import { gradeAll } from "./grader.ts";
+import { NOTEBOOKS_DIR } from "../course.ts";
 
 const { values } = parseArgs({
   options: {
