@@ -201,7 +201,6 @@ export async function replayVerdicts(
       "run",
       `--config=${join(ROOT, "deno.json")}`,
       `--lock=${join(ROOT, "deno.lock")}`,
-      "--frozen",
       "--no-prompt",
       "--quiet",
       `--allow-read=${reads.join(",")}`,
