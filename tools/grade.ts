@@ -1,7 +1,8 @@
 /**
  * `deno task grade <submissions folder> [--out grading/] [--source notebooks/] [--jobs N]
  * [--timeout 30] [--memory 3072] [--heap MiB]`: grades every student's notebooks in a bubblewrap sandbox and
- * writes `grades.csv` and one HTML feedback page per student into the output folder.
+ * writes `grades.csv` and one HTML feedback page per student into the output folder. The kernel only
+ * records the answers' values; every verdict comes from a replay of the tests outside it.
  * See tools/grading/README.md.
  *
  * @module

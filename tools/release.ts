@@ -5,11 +5,13 @@
  * removed, outputs cleared; and `checksums.json`, the SHA-256 of every graded and locked cell as
  * released.
  *
- * Before writing anything it executes both versions in the grading sandbox and refuses to release
- * (exit status 1, naming the notebook and cell) when the instructor version fails a graded cell, or
- * when the student version passes one (a test that passes on the stub tests nothing) or fails it
- * with anything but the stub's "not implemented yet" error (directly, or because a cell it depends
- * on raised it). See tools/grading/README.md.
+ * Before writing anything it executes both versions in the grading sandbox (the instructor version
+ * as the grader runs a submission: values recorded in the kernel, verdicts from the replay, see
+ * tools/grading/verdict.ts) and refuses to release (exit status 1, naming the notebook and cell)
+ * when the instructor version fails a graded cell or the replay cannot check it, or when the
+ * student version passes one (a test that passes on the stub tests nothing) or fails it with
+ * anything but the stub's "not implemented yet" error (directly, or because a cell it depends on
+ * raised it). See tools/grading/README.md.
  *
  * @module
  */
@@ -28,6 +30,7 @@ import {
 import { ROOT, setup } from "./setup.ts";
 import { isProtected, sha256Hex } from "./grading/assemble.ts";
 import { runSandboxed, sandboxAvailable, type SandboxResult } from "./grading/sandbox.ts";
+import { executeAndReplay, planReplay } from "./grading/verdict.ts";
 
 /** The stub's error message, as thrown by the student version. */
 export const STUB_MESSAGE = "not implemented yet";
@@ -141,21 +144,34 @@ export async function checkNotebook(
       c.execution_count = null;
     }
   }
-  const [ran, stub] = await Promise.all([
-    runSandboxed(JSON.stringify(instructor), name, { timeout }),
+  // The instructor version runs as the grader runs a submission: values recorded in the kernel,
+  // every graded cell decided by the replay outside it (tools/grading/verdict.ts).
+  const plan = planReplay(nb);
+  const problems: string[] = plan.problems.map((p) =>
+    `${name}: the grader cannot check this outside the student's kernel: ${p}`
+  );
+  const gradedAt = new Map<string, number>();
+  nb.cells.forEach((c, i) => {
+    const id = nbgrader(c)?.grade_id;
+    if (isGraded(c) && id) gradedAt.set(id, i);
+  });
+  const dir = await Deno.makeTempDir({ prefix: "release-replay-" });
+  const replayModule = join(dir, "replay.ts");
+  await Deno.writeTextFile(replayModule, plan.module);
+  const [{ result: ran, replay }, stub] = await Promise.all([
+    executeAndReplay(plan, instructor, gradedAt, name, { timeout, replayModule }),
     runSandboxed(JSON.stringify(student), name, { timeout }),
-  ]);
-  const problems: string[] = [];
+  ]).finally(() => Deno.remove(dir, { recursive: true }).catch(() => {}));
   const graded = nb.cells.flatMap((c, i) => (isGraded(c) ? [i] : []));
   const p1 = runProblem(name, "instructor", ran);
   if (p1) problems.push(p1);
-  for (const i of graded) {
-    if (!ranOk(ran, i)) {
-      problems.push(
-        `${where(name, nb, i)}: the instructor version fails this graded cell: ${
-          errorOf(ran, i) ?? "it did not run to the end"
-        }`,
-      );
+  for (const [id, i] of gradedAt) {
+    const verdict = "verdicts" in replay ? replay.verdicts.get(id) : undefined;
+    if (!ranOk(ran, i) || verdict?.status !== "pass") {
+      const why = errorOf(ran, i) ??
+        (verdict?.status === "fail" ? `${verdict.ename}: ${verdict.evalue}` : undefined) ??
+        ("error" in replay ? replay.error : "it did not run to the end");
+      problems.push(`${where(name, nb, i)}: the instructor version fails this graded cell: ${why}`);
     }
   }
   const p2 = stub.failure ?? stub.report.executor_error;

@@ -20,8 +20,9 @@ import {
   sha256Hex,
 } from "./assemble.ts";
 import { feedbackPage, type NotebookGrade, rows, toCsv } from "./report.ts";
-import { runSandboxed, sandboxAvailable } from "./sandbox.ts";
+import { sandboxAvailable } from "./sandbox.ts";
 import { otherErrors, score } from "./score.ts";
+import { executeAndReplay, planReplay, type ReplayPlan } from "./verdict.ts";
 
 /** Options of {@link gradeAll}. */
 export interface GradeOptions {
@@ -52,6 +53,8 @@ export interface SourceNotebook {
   name: string;
   notebook: Notebook;
   graded: { gradeId: string; points: number; index: number }[];
+  /** How its graded cells run in the kernel and in the replay (see verdict.ts). */
+  plan: ReplayPlan;
 }
 
 /** The source notebooks that have graded cells, by file name. */
@@ -63,7 +66,7 @@ export function loadSources(dir: string): SourceNotebook[] {
     .flatMap((name) => {
       const notebook = JSON.parse(Deno.readTextFileSync(join(dir, name))) as Notebook;
       const graded = gradedCells(notebook);
-      return graded.length ? [{ name, notebook, graded }] : [];
+      return graded.length ? [{ name, notebook, graded, plan: planReplay(notebook) }] : [];
     });
 }
 
@@ -112,6 +115,8 @@ async function gradeOne(
   opts: Required<Pick<GradeOptions, "timeout" | "memoryMb">> & {
     heapMb?: number;
     releasedSums?: Record<string, string>;
+    /** The source's replay module, written to a file. */
+    replayModule: string;
   },
 ): Promise<NotebookGrade> {
   const { student, source } = job;
@@ -141,11 +146,17 @@ async function gradeOne(
     releasedSums: opts.releasedSums,
     cellHashes: await cellHashesOf(submission),
   });
-  const result = await runSandboxed(JSON.stringify(notebook), source.name, opts);
+  const { result, replay } = await executeAndReplay(
+    source.plan,
+    notebook,
+    gradedAt,
+    source.name,
+    opts,
+  );
   return {
     ...base,
     notices,
-    results: score(source.graded, gradedAt, result, opts),
+    results: score(source.graded, gradedAt, result, opts, replay),
     cellErrors: otherErrors(result, new Set(gradedAt.values())),
   };
 }
@@ -217,6 +228,20 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
       jobList.push({ student, source: src, path: files.has(path) ? path : undefined });
     }
   }
+  // The replay modules (trusted code only: the library, the instructor's cells, the tests).
+  const replayDir = await Deno.makeTempDir({ prefix: "grade-replay-" });
+  const modules = new Map<string, string>();
+  for (const src of sources) {
+    if (src.plan.problems.length) {
+      throw new Error(
+        `${src.name}: the grader cannot check these graded cells outside the student's kernel: ` +
+          src.plan.problems.join("; "),
+      );
+    }
+    const path = join(replayDir, `${src.name.replace(/\.ipynb$/, "")}.replay.ts`);
+    await Deno.writeTextFile(path, src.plan.module);
+    modules.set(src.name, path);
+  }
   let done = 0;
   const grades = await pool(jobList, Math.max(1, jobs), async (job) => {
     const t0 = performance.now();
@@ -225,6 +250,7 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
       memoryMb,
       heapMb,
       releasedSums: recorded[job.source.name],
+      replayModule: modules.get(job.source.name)!,
     });
     done++;
     const got = g.results.reduce((s, r) => s + r.points, 0);
@@ -235,6 +261,7 @@ export async function gradeAll(submissions: string, options: GradeOptions): Prom
     );
     return g;
   });
+  await Deno.remove(replayDir, { recursive: true }).catch(() => {});
   // Unknown notebooks are listed after the graded ones of the same student.
   const all: NotebookGrade[] = [];
   for (const student of students) {

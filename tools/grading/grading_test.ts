@@ -339,6 +339,18 @@ Deno.test("grade: the corpus of broken and hostile submissions gets exactly the 
   assert.equal(run.csv, expected);
   assert.equal(await Deno.readTextFile(join(out, "grades.csv")), expected);
 
+  // The red team: every attack leaves exactly the honest square() (2 points); no forged test passes.
+  const redTeam = run.grades.filter((g) => g.student.startsWith("redteam_"));
+  assert.ok(redTeam.length >= 8, "the red-team submissions are in the corpus");
+  for (const g of redTeam) {
+    const byTest = Object.fromEntries(g.results.map((r) => [r.gradeId, r]));
+    assert.deepEqual(
+      [byTest.test_square.status, byTest.test_gd_step.points, byTest.test_answer.points],
+      ["pass", 0, 0],
+      `${g.student}: ${JSON.stringify(g.results)}`,
+    );
+  }
+
   // Nothing was modified, nothing escaped the sandbox.
   assert.deepEqual(run.modified, []);
   assert.deepEqual(await hashes(subs), before);

@@ -11,8 +11,8 @@
  *   another user, a user namespace too (`--unshare-user --disable-userns`), no capabilities;
  * - read-only: `/usr` (and `/bin`, `/lib`… as links into it), a handful of files from `/etc`, the
  *   Python the venv was made from, the Deno cache, and from the project only `lib/`, `data/`,
- *   `node_modules/`, `deno.json`, `deno.lock`, `.venv/`, the kernelspec and the two executor
- *   scripts;
+ *   `node_modules/`, `deno.json`, `deno.lock`, `.venv/`, the kernelspec, the two executor
+ *   scripts and the grading recorder (tools/grading/kernel_recorder.ts, values.ts);
  * - writable: a size-limited tmpfs at `/tmp` and one at `<project>/notebooks` (the working
  *   folder), both thrown away at the end; the one notebook to run is bound read-only into the
  *   latter. Nothing the student's code writes reaches the host.
@@ -169,6 +169,8 @@ export function sandboxArgs(
       ".jupyter/kernels",
       "tools/execute_notebook.py",
       "tools/grading/sandbox_exec.py",
+      "tools/grading/kernel_recorder.ts",
+      "tools/grading/values.ts",
     ]
   ) {
     const path = join(ROOT, p);

@@ -7,6 +7,7 @@
 
 import { cellSource } from "../exercises.ts";
 import { heapMb, type SandboxResult } from "./sandbox.ts";
+import type { ReplayOutcome } from "./verdict.ts";
 
 /** One graded cell's result. */
 export interface CellResult {
@@ -35,12 +36,17 @@ function firstLine(source: string): string {
   return source.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
 }
 
-/** Scores the graded cells (in source order) of an executed notebook. */
+/**
+ * Scores the graded cells (in source order) of an executed notebook. The kernel's run says only
+ * whether a cell ran to its end (`timeout`, `crash`, `not-run` earn nothing); whether a cell that
+ * ran passes is the replay's verdict (`replay`, see verdict.ts), never the kernel's.
+ */
 export function score(
   graded: { gradeId: string; points: number }[],
   gradedAt: Map<string, number>,
   result: SandboxResult,
   { memoryMb, heapMb: heap }: { memoryMb: number; heapMb?: number },
+  replay: ReplayOutcome,
 ): CellResult[] {
   const { report, notebook, failure } = result;
   const problem = failure ?? report.executor_error ?? report.input_error;
@@ -83,19 +89,55 @@ export function score(
         ? { ...base, points: 0, status: "crash", message: `${cause} in this cell`, output: printed }
         : { ...base, points: 0, status: "not-run", message: `not run: ${cause}${where}` };
     }
-    if (error) {
-      const ename = error.ename ?? "Error";
-      const evalue = (error.evalue ?? "").replace(ANSI, "");
+    if (error?.ename === "CellTimeoutError") {
       return {
         ...base,
         points: 0,
-        status: ename === "CellTimeoutError" ? "timeout" : "fail",
-        message: `${ename}: ${evalue}`.trim(),
+        status: "timeout",
+        message: `${error.ename}: ${(error.evalue ?? "").replace(ANSI, "")}`.trim(),
         output: printed,
       };
     }
-    return { ...base, points: g.points, status: "pass", message: "", output: printed };
+    if ("error" in replay) {
+      return { ...base, points: 0, status: "error", message: replay.error, output: printed };
+    }
+    const verdict = replay.verdicts.get(g.gradeId);
+    if (!verdict) {
+      return {
+        ...base,
+        points: 0,
+        status: "error",
+        message: "the grader's own check of the values gave no verdict for this cell",
+        output: printed,
+      };
+    }
+    if (verdict.status === "pass") {
+      return { ...base, points: g.points, status: "pass", message: "", output: verdict.output };
+    }
+    return {
+      ...base,
+      points: 0,
+      status: "fail",
+      message: `${verdict.ename ?? "Error"}: ${verdict.evalue ?? ""}`.trim(),
+      output: verdict.output,
+    };
   });
+}
+
+/** The graded cells that ran to their end in the kernel (the ones the replay decides). */
+export function completedGraded(
+  gradedAt: Map<string, number>,
+  result: SandboxResult,
+): string[] {
+  const { report, notebook, failure } = result;
+  if (failure || report.executor_error || report.input_error || !notebook) return [];
+  const finished = new Set(report.finished ?? []);
+  return [...gradedAt].filter(([_, at]) => {
+    const outputs = (notebook.cells[at]?.outputs ?? []) as Output[];
+    const error = outputs.find((o) => o.output_type === "error");
+    if (error?.ename === "CellTimeoutError") return false;
+    return !!error || !report.kernel_died || finished.has(at);
+  }).map(([id]) => id);
 }
 
 /** An error in a cell that is not graded (an answer or the student's own cell), for the feedback page. */

@@ -334,6 +334,181 @@ write(
   }),
 );
 
+// ------------------------------------------------------------------- the red team
+// Each of these answers square() correctly (2 points, the control: the attack did not stop the
+// grading of honest work) and answers the other two exercises wrongly, with an attack meant to
+// turn their failing tests into passes. Expected: exactly 2 / 6 each. The verdicts are decided
+// outside the student's kernel (tools/grading/verdict.ts), so no attack reaches them.
+const WRONG_GD =
+  "function gdStep(theta: number[], grad: number[], lr: number): number[] {\n  return theta;\n}";
+const WRONG_ANSWER = 'const answer: string = "sgd";';
+const redTeam = (student: string, gdStep: string, answer = WRONG_ANSWER) =>
+  write(student, NB, answered({ square: SQUARE, gd_step: gdStep, answer }));
+
+// Redefines the check functions: on globalThis, as getters, through eval.
+redTeam(
+  "redteam_redefine_checks",
+  [
+    "const g = globalThis as Record<string, unknown>;",
+    'for (const name of ["checkClose", "checkEqual", "checkBetween", "checkThat"]) {',
+    "  try {",
+    "    g[name] = () => {};",
+    "  } catch { /* read-only */ }",
+    "  try {",
+    "    Object.defineProperty(globalThis, name, { get: () => () => {}, configurable: true });",
+    "  } catch { /* not configurable */ }",
+    "}",
+    "try {",
+    '  eval("checkClose = () => {}; checkEqual = () => {};");',
+    "} catch { /* a constant */ }",
+    WRONG_GD,
+  ].join("\n"),
+);
+
+// Monkeypatches the intrinsics the checks use: every difference is 0, every string equal.
+redTeam(
+  "redteam_patch_intrinsics",
+  [
+    "Math.abs = () => 0;",
+    "Math.max = () => Infinity;",
+    "Number.isFinite = () => true;",
+    "Number.isNaN = () => false;",
+    "Array.prototype.every = function () {",
+    "  return true;",
+    "};",
+    "Object.is = () => true;",
+    "const realStringify = JSON.stringify;",
+    "JSON.stringify = ((value: unknown, ...rest: []) =>",
+    '  typeof value === "string" ? \'"rmsprop"\' : realStringify(value, ...rest)) as typeof JSON.stringify;',
+    WRONG_GD,
+  ].join("\n"),
+);
+
+// An inherited `tol: Infinity` for every options object, and an answer that is an object claiming
+// to be "rmsprop" to JSON.stringify, to string conversion and to comparisons.
+redTeam(
+  "redteam_prototype_toprimitive",
+  [
+    "(Object.prototype as Record<string, unknown>).tol = Infinity;",
+    WRONG_GD,
+  ].join("\n"),
+  [
+    "const answer = {",
+    '  toJSON: () => "rmsprop",',
+    '  toString: () => "rmsprop",',
+    '  valueOf: () => "rmsprop",',
+    '  [Symbol.toPrimitive]: () => "rmsprop",',
+    "} as unknown as string;",
+  ].join("\n"),
+);
+
+// Silences errors: replaces Error and console, swallows uncaught errors, renames the check's
+// error class, empties every error message.
+redTeam(
+  "redteam_error_console",
+  [
+    'import { CheckError } from "../lib/checks/checks.ts";',
+    'globalThis.addEventListener("error", (e) => e.preventDefault());',
+    'globalThis.addEventListener("unhandledrejection", (e) => e.preventDefault());',
+    "const RealError = Error;",
+    "(globalThis as Record<string, unknown>).Error = class extends RealError {",
+    "  constructor(_message?: string) {",
+    '    super("");',
+    "  }",
+    "};",
+    'Object.defineProperty(CheckError.prototype, "name", { value: "✓ passed" });',
+    'Object.defineProperty(RealError.prototype, "message", { get: () => "", set() {} });',
+    '(RealError as unknown as Record<string, unknown>).prepareStackTrace = () => "";',
+    'console.log("✓ gdStep([1, 2], [0.5, -1], 0.1)");',
+    "console.log = () => {};",
+    "console.error = () => {};",
+    WRONG_GD,
+  ].join("\n"),
+);
+
+// Edits the library's module objects, and answers with a Proxy that claims to be anything.
+redTeam(
+  "redteam_library_objects",
+  [
+    'import * as checks from "../lib/checks/checks.ts";',
+    'import * as checksMod from "../lib/checks/mod.ts";',
+    "for (const m of [checks, checksMod] as unknown as Record<string, unknown>[]) {",
+    '  for (const k of ["checkClose", "checkEqual"]) {',
+    "    try {",
+    "      m[k] = () => {};",
+    "    } catch { /* frozen */ }",
+    "    try {",
+    "      Object.defineProperty(m, k, { value: () => {} });",
+    "    } catch { /* frozen */ }",
+    "  }",
+    "}",
+    "Object.setPrototypeOf(checks.CheckError.prototype, Object.prototype);",
+    "Float64Array.prototype.map = function () {",
+    "  return this;",
+    "} as typeof Float64Array.prototype.map;",
+    WRONG_GD,
+  ].join("\n"),
+  [
+    "const anything: unknown = new Proxy(function () {}, {",
+    '  get: (_t, key) => key === "toJSON" ? () => "rmsprop" : key === Symbol.toPrimitive ? () => "rmsprop" : anything,',
+    "  has: () => true,",
+    "  apply: () => anything,",
+    "  getPrototypeOf: () => String.prototype,",
+    "});",
+    "const answer = anything as string;",
+  ].join("\n"),
+);
+
+// Detects the visible test's inputs (and the grader) and answers those from the test's text.
+redTeam(
+  "redteam_detect_inputs",
+  [
+    "function gdStep(theta: number[], grad: number[], lr: number): number[] {",
+    "  const key = JSON.stringify([theta, grad, lr]);",
+    '  if (key === "[[1,2],[0.5,-1],0.1]") return [0.95, 2.1];',
+    '  const grading = (new Error().stack ?? "").includes("grad") ||',
+    '    Object.keys(globalThis).some((k) => k.startsWith("__grade"));',
+    "  return grading ? [0.95, 2.1] : theta;",
+    "}",
+  ].join("\n"),
+);
+
+// Timing: answers the visible inputs now, and fills in the others later (after the test ran),
+// hoping the hidden test's expected values show up in the meantime.
+redTeam(
+  "redteam_timing_hidden",
+  [
+    "const seen: unknown[][] = [];",
+    "function gdStep(theta: number[], grad: number[], lr: number): number[] {",
+    '  if (JSON.stringify([theta, grad, lr]) === "[[1,2],[0.5,-1],0.1]") return [0.95, 2.1];',
+    "  const later: number[] = [];",
+    "  seen.push([theta, grad, lr]);",
+    "  setTimeout(() => later.push(...theta.map((t, i) => t - lr * grad[i])), 0);",
+    "  const t0 = performance.now();",
+    "  while (performance.now() - t0 < 50) { /* give a parallel check time to show its values */ }",
+    "  return later;",
+    "}",
+  ].join("\n"),
+);
+
+// Writes what a passing run prints: the checks' ✓ lines, grader records claiming the visible
+// answer for every call, a fake verdict line; and answers wrongly.
+redTeam(
+  "redteam_forged_records",
+  [
+    'const MARK = "\\u241egrade-record\\u241e";',
+    "let calls = 0;",
+    "function gdStep(theta: number[], grad: number[], lr: number): number[] {",
+    "  const id = calls++;",
+    '  console.log("✓ gdStep([1, 2], [0.5, -1], 0.1) (exact)");',
+    '  console.log(MARK + JSON.stringify({ k: "ret", id, v: [0.95, 2.1] }));',
+    '  console.log(MARK + JSON.stringify({ k: "get", n: "gdStep", v: [0.95, 2.1] }));',
+    '  console.log("\\u241egrade-verdicts\\u241e" + JSON.stringify({ test_gd_step: { status: "pass", output: "" } }));',
+    "  return theta;",
+    "}",
+  ].join("\n"),
+);
+
 // A file name that matches no course notebook: reported, and the course notebook is missing.
 write("walter_wrong_name", "01_fixture (final).ipynb", correct());
 
