@@ -89,7 +89,9 @@ const defaults = {
   stepsMax: 3000,
   alphaRange: [1e-4, 10],
   width: 560,
-  caption: "○ start · ● end · × left the window or diverged. Click or drag on the plot (or use " +
+  caption:
+    "○ start · ● end · × in a run's colour: it left the window or diverged (★ and a black × " +
+    "mark the function's minima and saddle points). Click or drag on the plot (or use " +
     "the arrow keys) to move the start; pick an optimizer and move its sliders: the runs are " +
     "recomputed in your browser by the course's own code.",
 } as const;
