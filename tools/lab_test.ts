@@ -203,12 +203,14 @@ Deno.test({
       for (const path of notebooks) {
         const name = stem(path);
         await openNotebook(viewer, other, `${name}.ipynb`, { page, waitForKernel: false });
-        const cells = await inspectNotebook(page);
-        assert.equal(
-          checkFigures(`${name} (reopened)`, cells),
-          labFigures[name],
-          `${name} reopened`,
-        );
+        // Outputs render after the first cell shows: look again until all are there (bounded).
+        let shown = 0;
+        for (let tries = 0; tries < 30; tries++) {
+          shown = checkFigures(`${name} (reopened)`, await inspectNotebook(page));
+          if (shown >= labFigures[name]) break;
+          await page.waitForTimeout(500);
+        }
+        assert.equal(shown, labFigures[name], `${name} reopened: figures`);
         assert.match(other.log(), new RegExp(`Notebook ${name}\\.ipynb is not trusted`));
         if (name.startsWith("00_")) {
           await page.screenshot({ path: join(SCREENSHOTS, `${name}_reopened.png`) });
