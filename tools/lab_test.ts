@@ -184,7 +184,7 @@ Deno.test({
             String(cells.filter((c) => c.type === "code").length).padStart(5)
           } ` +
             `${String(figures).padStart(8)} ${
-              `${handout.figures}${timingFigures ? ` + ${timingFigures}` : ""}`.padStart(8)
+              `${handout.figures}${timingFigures ? ` + ${timingFigures}` : ""}`.padStart(16)
             } ` +
             `${seconds.toFixed(1).padStart(8)}`,
         );
@@ -235,7 +235,7 @@ Deno.test({
     console.log(
       `\nJupyterLab run (seconds = Run All until idle)\n${
         "notebook".padEnd(28)
-      } cells  figures  handout  seconds\n` +
+      } cells  figures  handout(+timing)  seconds\n` +
         rows.join("\n") +
         `\noutputs under another cell than in the nbclient run (Deno kernel, late outputs): ${
           moved.length ? moved.join("; ") : "none"
