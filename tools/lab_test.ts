@@ -184,7 +184,7 @@ Deno.test({
             String(cells.filter((c) => c.type === "code").length).padStart(5)
           } ` +
             `${String(figures).padStart(8)} ${
-              `${handout.figures}${timingFigures ? ` + ${timingFigures}` : ""}`.padStart(8)
+              `${handout.figures}${timingFigures ? ` + ${timingFigures}` : ""}`.padStart(16)
             } ` +
             `${seconds.toFixed(1).padStart(8)}`,
         );
@@ -203,12 +203,17 @@ Deno.test({
       for (const path of notebooks) {
         const name = stem(path);
         await openNotebook(viewer, other, `${name}.ipynb`, { page, waitForKernel: false });
-        const cells = await inspectNotebook(page);
-        assert.equal(
-          checkFigures(`${name} (reopened)`, cells),
-          labFigures[name],
-          `${name} reopened`,
-        );
+        // Outputs render after the first cell shows: look again until all are there (bounded).
+        let shown = 0;
+        for (let tries = 0; tries < 30; tries++) {
+          await page.waitForTimeout(500);
+          // JupyterLab may still replace cells while it loads the notebook: then look again.
+          const cells = await inspectNotebook(page).catch(() => undefined);
+          if (!cells) continue;
+          shown = checkFigures(`${name} (reopened)`, cells);
+          if (shown >= labFigures[name]) break;
+        }
+        assert.equal(shown, labFigures[name], `${name} reopened: figures`);
         assert.match(other.log(), new RegExp(`Notebook ${name}\\.ipynb is not trusted`));
         if (name.startsWith("00_")) {
           await page.screenshot({ path: join(SCREENSHOTS, `${name}_reopened.png`) });
@@ -230,7 +235,7 @@ Deno.test({
     console.log(
       `\nJupyterLab run (seconds = Run All until idle)\n${
         "notebook".padEnd(28)
-      } cells  figures  handout  seconds\n` +
+      } cells  figures  handout(+timing)  seconds\n` +
         rows.join("\n") +
         `\noutputs under another cell than in the nbclient run (Deno kernel, late outputs): ${
           moved.length ? moved.join("; ") : "none"

@@ -16,6 +16,7 @@
 export const SVG_IMAGE_ATTRIBUTE = "data-inline-svg";
 
 const XMLNS = ' xmlns="http://www.w3.org/2000/svg"';
+const SWATCH_STYLE = "margin-right:0.5em";
 
 function toBase64(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -75,9 +76,16 @@ export function svgImages(html: string): string {
     // An SVG file needs its namespace; inline SVG in HTML does not carry it.
     const file = hasXmlns ? svg : `<svg${XMLNS}${svg.slice(4)}`;
     const label = open.match(/\saria-label="([^"]*)"/)?.[1] ?? "";
+    // Plot spaces a legend swatch from its text with a rule for `.swatch > svg`, which no longer
+    // matches: the image carries the margin itself.
+    const swatch = /<span class="[^"]*-swatch"[^>]*>$/.test(
+      html.slice(Math.max(0, start - 200), start),
+    );
     out += html.slice(last, start) +
       `<img ${SVG_IMAGE_ATTRIBUTE}="${hasXmlns ? "as-is" : "xmlns"}" alt="${label}" ` +
-      `src="data:image/svg+xml;base64,${toBase64(file)}">`;
+      `${swatch ? `style="${SWATCH_STYLE}" ` : ""}src="data:image/svg+xml;base64,${
+        toBase64(file)
+      }">`;
     last = end;
   }
   return out + html.slice(last);
@@ -96,7 +104,8 @@ export function svgImages(html: string): string {
  */
 export function inlineSvgImages(html: string): string {
   const img = new RegExp(
-    `<img ${SVG_IMAGE_ATTRIBUTE}="(xmlns|as-is)" alt="[^"]*" src="data:image/svg\\+xml;base64,([A-Za-z0-9+/=]*)">`,
+    `<img ${SVG_IMAGE_ATTRIBUTE}="(xmlns|as-is)" alt="[^"]*" (?:style="${SWATCH_STYLE}" )?` +
+      `src="data:image/svg\\+xml;base64,([A-Za-z0-9+/=]*)">`,
     "g",
   );
   return html.replace(img, (_m, how: string, data: string) => {

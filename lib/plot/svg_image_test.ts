@@ -17,6 +17,8 @@ Deno.test("svgImages turns each top-level SVG of a figure into an image, keeping
   // The plot's image has the plot's accessible name; swatches are decorative.
   assert.match(html, /alt="Loss: [^"]+"/);
   assert.match(html, /alt=""/);
+  // Plot's rule spacing a swatch from its text targets `svg`: the swatch images carry it inline.
+  assert.equal(html.split('style="margin-right:0.5em"').length - 1, 2);
   assert.equal(inlineSvgImages(html), fig.html);
 });
 

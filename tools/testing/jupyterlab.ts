@@ -453,8 +453,8 @@ export interface LabCell {
   /** Each output's MIME type as rendered (`data-mime-type`) and its text. */
   outputs: { mime: string; text: string }[];
   /**
-   * Figures (an `<img>` or an inline `<svg>`; legend swatches, 40 px or less, left out) and their
-   * size on screen. An image's label is its `alt` text (JupyterLab shows an empty one as "Image").
+   * Figures (an `<img>` or an inline `<svg>` with an accessible name; legends beside them left
+   * out) and their size on screen. An image's label is its `alt` text.
    */
   figures: { label: string; width: number; height: number; loaded: boolean }[];
   /** Error outputs (tracebacks) shown in the cell. */
@@ -492,25 +492,31 @@ export async function inspectNotebook(page: Page): Promise<LabCell[]> {
           mime: o.getAttribute("data-mime-type") ?? "",
           text: (o as HTMLElement).innerText,
         }));
-        const figures = [
-          ...[...el.querySelectorAll(".jp-OutputArea-output img")].map((img) => ({
-            label: img.getAttribute("alt") ?? "",
-            width: size(img).width,
-            height: size(img).height,
-            loaded: (img as HTMLImageElement).complete &&
-              (img as HTMLImageElement).naturalWidth > 0,
-            swatch: size(img).width <= 40 && size(img).height <= 40,
-          })),
-          ...[...el.querySelectorAll(".jp-OutputArea-output svg")]
-            .filter((svg) => !svg.parentElement?.closest("svg"))
-            .map((svg) => ({
-              label: svg.getAttribute("aria-label") ?? "",
-              width: size(svg).width,
-              height: size(svg).height,
-              loaded: true,
-              swatch: size(svg).width <= 40 && size(svg).height <= 40,
+        // Per output, as the handouts count them: its labelled images/SVGs are the figures and
+        // unlabelled ones beside them are decoration (legends); an output with no labelled one
+        // counts all that are larger than a legend swatch.
+        const figures = [...el.querySelectorAll(".jp-OutputArea-output")].flatMap((o) => {
+          const found = [
+            ...[...o.querySelectorAll("img")].map((img) => ({
+              label: img.getAttribute("alt") ?? "",
+              width: size(img).width,
+              height: size(img).height,
+              loaded: (img as HTMLImageElement).complete &&
+                (img as HTMLImageElement).naturalWidth > 0,
             })),
-        ].filter((f) => !f.swatch).map(({ swatch: _, ...f }) => f);
+            ...[...o.querySelectorAll("svg")]
+              .filter((svg) => !svg.parentElement?.closest("svg"))
+              .map((svg) => ({
+                label: svg.getAttribute("aria-label") ?? "",
+                width: size(svg).width,
+                height: size(svg).height,
+                loaded: true,
+              })),
+          ];
+          // JupyterLab shows an image with an empty alt text as "Image".
+          const labelled = found.filter((f) => f.label !== "" && f.label !== "Image");
+          return labelled.length ? labelled : found.filter((f) => f.width > 40 || f.height > 40);
+        });
         const errors = [...el.querySelectorAll(".jp-OutputArea-output")]
           .filter((o) => o.getAttribute("data-mime-type") === "application/vnd.jupyter.stderr")
           .map((o) => (o as HTMLElement).innerText.slice(0, 2000));
