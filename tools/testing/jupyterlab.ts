@@ -498,6 +498,7 @@ export async function inspectNotebook(page: Page): Promise<LabCell[]> {
         const figures = [...el.querySelectorAll(".jp-OutputArea-output")].flatMap((o) => {
           const found = [
             ...[...o.querySelectorAll("img")].map((img) => ({
+              rendered: img.getClientRects().length > 0,
               label: img.getAttribute("alt") ?? "",
               width: size(img).width,
               height: size(img).height,
@@ -507,15 +508,20 @@ export async function inspectNotebook(page: Page): Promise<LabCell[]> {
             ...[...o.querySelectorAll("svg")]
               .filter((svg) => !svg.parentElement?.closest("svg"))
               .map((svg) => ({
+                rendered: svg.getClientRects().length > 0,
                 label: svg.getAttribute("aria-label") ?? "",
                 width: size(svg).width,
                 height: size(svg).height,
                 loaded: true,
               })),
           ];
-          // JupyterLab shows an image with an empty alt text as "Image".
-          const labelled = found.filter((f) => f.label !== "" && f.label !== "Image");
-          return labelled.length ? labelled : found.filter((f) => f.width > 40 || f.height > 40);
+          // JupyterLab shows an image with an empty alt text as "Image". A figure that is not
+          // rendered at all (display: none, as an interactive figure's static fallback once its
+          // live version is drawn) is not shown to anyone: left out, so the count against the
+          // handout still catches a figure that should be there and is not.
+          const labelled = found.filter((f) => f.label !== "" && f.label !== "Image" && f.rendered);
+          return (labelled.length ? labelled : found.filter((f) => f.width > 40 || f.height > 40))
+            .map(({ rendered: _, ...f }) => f);
         });
         const errors = [...el.querySelectorAll(".jp-OutputArea-output")]
           .filter((o) => o.getAttribute("data-mime-type") === "application/vnd.jupyter.stderr")
