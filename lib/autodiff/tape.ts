@@ -549,8 +549,11 @@ export function compileTape(
       return get(hvSlot, name, "parameter", params.slice());
     },
     ops,
-    source: `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
-      listing(linesB)
-    }`,
+    get source() {
+      // built when read (for the curious), not with every tape
+      return `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
+        listing(linesB)
+      }`;
+    },
   };
 }

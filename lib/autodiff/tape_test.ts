@@ -198,6 +198,7 @@ Deno.test("compileTape() skips only the traced products' values: a product of co
   assertClose([tape.valueAndGrad()], [value], "value");
   assertClose(tape.grad("w"), grad.w.data, "gradient");
   assert.equal(engine.shapesOnly, false, "engine.shapesOnly is restored after tracing");
+  assert.match(tape.source, /^\/\/ value and gradient\nb\d+ = matmul\(b\d+, b\d+\) \[2×2·2×2\]/);
   // and an eager product after compiling computes its values
   assert.deepEqual(A.matmul(B).toArray(), [[19, 22], [43, 50]]);
 });
