@@ -920,7 +920,9 @@ function matmul2(
   const mapA = sameShape(ba, batch) ? null : broadcastIndex(ba, batch);
   const mapB = sameShape(bb, batch) ? null : broadcastIndex(bb, batch);
   const a = A.data, b = B.data, c = alloc(nb * n * m);
-  for (let t = 0; t < nb; t++) {
+  // compileTape's trace never reads the values of a recorded product: skip computing them
+  const skip = engine.shapesOnly && tracks(A, B);
+  for (let t = 0; t < nb && !skip; t++) {
     const ao = (mapA === null ? t : mapA[t]) * n * k, bo = (mapB === null ? t : mapB[t]) * k * m;
     const co = t * n * m;
     if (!ta && !tb) mmNN(a, ao, b, bo, c, co, n, k, m);

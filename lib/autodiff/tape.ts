@@ -243,9 +243,14 @@ export function compileTape(
       throw new TypeError(`compileTape: example "${k}" is ${typeof example[k]}, expected a Tensor`);
     }
   }
-  const saved = { tracing: engine.tracing, grad: engine.gradEnabled };
+  const saved = {
+    tracing: engine.tracing,
+    grad: engine.gradEnabled,
+    shapesOnly: engine.shapesOnly,
+  };
   engine.tracing = true;
   engine.gradEnabled = true;
+  engine.shapesOnly = true;
   const inputs = new Map<Tensor, string>(); // input tensors of the trace and their names
   const directions = new Map<Tensor, string>(); // the v of each parameter (hvp)
   const traced: Record<string, Tensor> = {};
@@ -283,6 +288,7 @@ export function compileTape(
   } finally {
     engine.tracing = saved.tracing;
     engine.gradEnabled = saved.grad;
+    engine.shapesOnly = saved.shapesOnly;
   }
 
   // Topological order, and which tensors the value and gradient need (part A) versus the
@@ -543,8 +549,11 @@ export function compileTape(
       return get(hvSlot, name, "parameter", params.slice());
     },
     ops,
-    source: `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
-      listing(linesB)
-    }`,
+    get source() {
+      // built when read (for the curious), not with every tape
+      return `// value and gradient\n${listing(linesA)}\n// Hessian-vector product\n${
+        listing(linesB)
+      }`;
+    },
   };
 }

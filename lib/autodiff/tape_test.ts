@@ -5,6 +5,7 @@ import { Rng } from "../random.ts";
 import {
   broadcastTo,
   compileTape,
+  engine,
   hvp,
   logisticLoss,
   logSoftmax,
@@ -184,6 +185,22 @@ Deno.test("compileTape() gives zero H v for a parameter that enters linearly", (
   tape.hvp();
   assert.deepEqual(Array.from(tape.hv("a")), [2, 2]);
   assert.deepEqual(Array.from(tape.hv("b")), [0]);
+});
+
+Deno.test("compileTape() skips only the traced products' values: a product of constants is kept", () => {
+  // the trace skips computing matrix products whose result is recorded (the tape replays them);
+  // a product of two captured constants is a constant of the tape and must keep its values
+  const A = tensor([[1, 2], [3, 4]]), B = tensor([[5, 6], [7, 8]]);
+  const f = (x: Rec) => x.w.matmul(A).mul(A.matmul(B)).sum();
+  const w = tensor([[1, -1], [2, 0.5]]);
+  const tape = compileTape(f, { w }, ["w"]);
+  const [value, grad] = valueAndGrad((p: Rec) => f(p))({ w });
+  assertClose([tape.valueAndGrad()], [value], "value");
+  assertClose(tape.grad("w"), grad.w.data, "gradient");
+  assert.equal(engine.shapesOnly, false, "engine.shapesOnly is restored after tracing");
+  assert.match(tape.source, /^\/\/ value and gradient\nb\d+ = matmul\(b\d+, b\d+\) \[2×2·2×2\]/);
+  // and an eager product after compiling computes its values
+  assert.deepEqual(A.matmul(B).toArray(), [[19, 22], [43, 50]]);
 });
 
 Deno.test("compileTape() names unsupported ops and tells what to use instead", () => {

@@ -77,6 +77,11 @@ export const engine = {
   gradEnabled: true,
   /** Record every op that depends on a traced input, differentiable or not (compile). */
   tracing: false,
+  /**
+   * While tracing for `compileTape`: matrix products whose result is recorded skip computing
+   * their values (the tape replays the op and never reads a traced value; saves the cold trace).
+   */
+  shapesOnly: false,
   /** Check every op's output for NaN/Infinity (see {@link setDebugNans}). */
   debugNans: false,
   /** The op whose backward rule is running (named in non-finite errors); "" in a forward pass. */

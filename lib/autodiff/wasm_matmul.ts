@@ -422,7 +422,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-let compiled: WebAssembly.Module | null = null;
+// Compiled when the module is imported, like a native library loaded before its first call: a
+// training run's first tape (a notebook's first `fit`) does not wait for it.
+const compiled = new WebAssembly.Module(moduleBytes());
 
 /** The kernels of {@link wasmMatmul}, bound to one memory. */
 export interface WasmMatmul {
@@ -462,7 +464,7 @@ export interface WasmMatmul {
 
 /**
  * The WebAssembly matrix kernels on a fresh memory of at least `bytes` bytes (the module is
- * compiled once per process; each call instantiates it on its own memory). Float64 buffers for
+ * compiled once per process, when this file is imported; each call instantiates it on its own memory). Float64 buffers for
  * the kernels are views into `memory.buffer`; offsets are in bytes.
  *
  * @example A 2×2 product
@@ -476,7 +478,6 @@ export interface WasmMatmul {
  * ```
  */
 export function wasmMatmul(bytes: number): WasmMatmul {
-  compiled ??= new WebAssembly.Module(moduleBytes());
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
   const { mm, mmDense, tr } = inst.exports as unknown as Omit<WasmMatmul, "memory">;

@@ -184,11 +184,15 @@ export function adahessian(options: AdahessianOptions = {}): Optimizer<Adahessia
         params,
         [grads, D, state.s, state.r],
         3,
-        ([theta, g, d, s, r], [th1, sn, rn]) => {
+        (ins, outs) => {
+          // the leaves by index: V8 optimizes this loop sooner than with destructured parameters
+          const theta = ins[0], g = ins[1], d = ins[2], s = ins[3], r = ins[4];
+          const th1 = outs[0], sn = outs[1], rn = outs[2];
           for (let i = 0; i < theta.length; i++) {
             sn[i] = s[i] * rho1 + (1 - rho1) * g[i]; // s ← ρ1 s + (1 − ρ1) ĝ
             rn[i] = r[i] * rho2 + (1 - rho2) * d[i] * d[i]; // r ← ρ2 r + (1 − ρ2) D ⊙ D
-            const den = Math.sqrt(rn[i]) ** k / bc2k + delta; // (√r̂)^k + δ
+            const root = Math.sqrt(rn[i]); // x ** 1 is x: skip the power for the default k = 1
+            const den = (k === 1 ? root : root ** k) / bc2k + delta; // (√r̂)^k + δ
             th1[i] = theta[i] - a * (sn[i] / bc1 / den + lambda * theta[i]);
           }
         },

@@ -95,7 +95,10 @@ export function adamFamily(
         params,
         [grads, state.s, state.r, state.rMax ?? params],
         amsgrad ? 4 : 3,
-        ([theta, g, s, r, m], [th1, sn, rn, mn]) => {
+        (ins, outs) => {
+          // the leaves by index: V8 optimizes this loop sooner than with destructured parameters
+          const theta = ins[0], g = ins[1], s = ins[2], r = ins[3], m = ins[4];
+          const th1 = outs[0], sn = outs[1], rn = outs[2], mn = outs[3];
           for (let i = 0; i < theta.length; i++) {
             const th = decoupled ? theta[i] * shrink : theta[i];
             const gi = g[i] + l2 * theta[i]; // ĝ (+ λθ for Adam + L2 and the slide)
