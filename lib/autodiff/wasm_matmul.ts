@@ -422,9 +422,10 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-// Compiled when the module is imported, like a native library loaded before its first call: a
-// training run's first tape (a notebook's first `fit`) does not wait for it.
-const compiled = new WebAssembly.Module(moduleBytes());
+// Compiled on first use, not at import: the browser bundle of the interactive figures imports this
+// file but never multiplies matrices, and a page whose policy forbids compiling WebAssembly (the
+// handouts') must still load it.
+let compiled: WebAssembly.Module | null = null;
 
 /** The kernels of {@link wasmMatmul}, bound to one memory. */
 export interface WasmMatmul {
@@ -464,7 +465,7 @@ export interface WasmMatmul {
 
 /**
  * The WebAssembly matrix kernels on a fresh memory of at least `bytes` bytes (the module is
- * compiled once per process, when this file is imported; each call instantiates it on its own memory). Float64 buffers for
+ * compiled once per process, on first use; each call instantiates it on its own memory). Float64 buffers for
  * the kernels are views into `memory.buffer`; offsets are in bytes.
  *
  * @example A 2×2 product
@@ -478,6 +479,7 @@ export interface WasmMatmul {
  * ```
  */
 export function wasmMatmul(bytes: number): WasmMatmul {
+  compiled ??= new WebAssembly.Module(moduleBytes());
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
   const { mm, mmDense, tr } = inst.exports as unknown as Omit<WasmMatmul, "memory">;
