@@ -22,22 +22,6 @@ export function parseRecords(text: string): BenchRecord[] {
   return out;
 }
 
-/** Runs the optax peer (JAX jit, warm; installing jax and optax into .venv first if needed). */
-export async function runOptax(): Promise<BenchRecord[]> {
-  await ensureVenv("requirements-jax.txt");
-  const out = await new Deno.Command(PYTHON, {
-    args: [join(ROOT, "bench", "peers", "optax_bench.py")],
-    cwd: ROOT,
-    env: ONE_THREAD,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) {
-    throw new Error(`bench/peers/optax_bench.py failed with exit code ${out.code} (see above)`);
-  }
-  return parseRecords(new TextDecoder().decode(out.stdout));
-}
-
 /** One thread for every math library of the peers (torch's own setting is in torch_bench.py). */
 const ONE_THREAD = {
   ATEN_CPU_CAPABILITY: "default",
@@ -46,20 +30,31 @@ const ONE_THREAD = {
   OPENBLAS_NUM_THREADS: "1",
 };
 
-/** Runs the PyTorch peer (installing torch into .venv first if needed) and returns its records. */
-export async function runTorch(workloads: string[] = []): Promise<BenchRecord[]> {
-  await ensureVenv("requirements-reference.txt");
+/** Runs one peer script of bench/peers/ on one thread and returns its JSON records. */
+async function runPeerScript(script: string, args: string[] = []): Promise<BenchRecord[]> {
   const out = await new Deno.Command(PYTHON, {
-    args: [join(ROOT, "bench", "peers", "torch_bench.py"), ...workloads],
+    args: [join(ROOT, "bench", "peers", script), ...args],
     cwd: ROOT,
     env: ONE_THREAD,
     stdout: "piped",
     stderr: "inherit",
   }).output();
   if (!out.success) {
-    throw new Error(`bench/peers/torch_bench.py failed with exit code ${out.code} (see above)`);
+    throw new Error(`bench/peers/${script} failed with exit code ${out.code} (see above)`);
   }
   return parseRecords(new TextDecoder().decode(out.stdout));
+}
+
+/** Runs the optax peer (JAX jit, warm; installing jax and optax into .venv first if needed). */
+export async function runOptax(): Promise<BenchRecord[]> {
+  await ensureVenv("requirements-jax.txt");
+  return await runPeerScript("optax_bench.py");
+}
+
+/** Runs the PyTorch peer (installing torch into .venv first if needed) and returns its records. */
+export async function runTorch(workloads: string[] = []): Promise<BenchRecord[]> {
+  await ensureVenv("requirements-reference.txt");
+  return await runPeerScript("torch_bench.py", workloads);
 }
 
 /** One agreement check or target. */
