@@ -8,6 +8,7 @@ import { beale } from "../lib/functions/beale.ts";
 import { type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
 import { parseArgs, WORKLOADS } from "./main.ts";
+import { median, medianRecords, roundRatios } from "./rounds.ts";
 import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
 import {
   adahessianStep,
@@ -164,13 +165,51 @@ Deno.test("compare() uses Nesterov's look-ahead point and prints PASS/FAIL per c
   assert.equal(raceDifferences(course, moved).sgd > 1e-8, true);
 });
 
-Deno.test("parseArgs() reads --peers, --no-build and workload names, and rejects the rest", () => {
+Deno.test("parseArgs() reads --peers, --rounds, --no-build and workload names, and rejects the rest", () => {
   assert.deepEqual(parseArgs(["--peers", "--no-build"]), {
     peers: true,
+    rounds: 3,
     workloads: Object.keys(WORKLOADS).filter((w) =>
       w !== "course-build" && !w.endsWith("-autodiff")
     ),
   });
   assert.deepEqual(parseArgs(["digits-mlp"]).workloads, ["digits-mlp"]);
+  assert.equal(parseArgs(["--peers", "--rounds", "5"]).rounds, 5);
+  assert.equal(parseArgs(["--rounds=1", "--peers"]).rounds, 1);
+  assert.throws(() => parseArgs(["--rounds", "0"]), /--rounds needs a whole number ≥ 1, got "0"/);
+  assert.throws(() => parseArgs(["--rounds"]), /--rounds needs a whole number ≥ 1, got ""/);
   assert.throws(() => parseArgs(["--fast"]), /unknown argument: --fast/);
+});
+
+Deno.test("medianRecords() takes each side's median time, largest memory, and keeps the rest", () => {
+  const rec = (impl: "course" | "torch", seconds: number, rss: number): BenchRecord => ({
+    workload: "digits-mlp",
+    impl,
+    seconds,
+    steps: 10,
+    per_step_us: seconds * 1e5,
+    cpu_seconds: seconds * 2,
+    peak_rss_mb: rss,
+    train_accuracy: 0.97,
+  });
+  const rounds = [
+    [rec("course", 1, 70), rec("torch", 4, 300)],
+    [rec("torch", 6, 310), rec("course", 3, 72)],
+    [rec("course", 2, 71), rec("torch", 5, 305)],
+  ];
+  const merged = medianRecords(rounds);
+  const c = merged.find((r) => r.impl === "course")!, t = merged.find((r) => r.impl === "torch")!;
+  assert.equal(c.seconds, 2);
+  assert.equal(c.per_step_us, 2e5);
+  assert.equal(c.cpu_seconds, 4);
+  assert.equal(c.peak_rss_mb, 72);
+  assert.equal(c.train_accuracy, 0.97);
+  assert.deepEqual(c.spread, [1, 3]);
+  assert.equal(c.rounds, 3);
+  assert.equal(t.seconds, 5);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.throws(() => median([]), /median\(\) of no numbers/);
+  const { wall, cpu } = roundRatios(rounds, "digits-mlp");
+  assert.deepEqual(wall.map((x) => Math.round(x * 100) / 100), [4, 2, 2.5]);
+  assert.deepEqual(cpu.map((x) => Math.round(x * 100) / 100), [4, 2, 2.5]);
 });

@@ -1,9 +1,12 @@
 /**
- * `deno task bench [--peers] [--no-build] [--all] [workload ...]`: runs the course library's benchmark
- * workloads in-process and prints one JSON object per line (`workload`, `impl`, `seconds`,
- * `steps`, `per_step_us` and the workload's results). With `--peers` it then runs the same work in
- * PyTorch and in JAX + optax (installing them into `.venv` when missing), prints their lines, a
- * table of ratios on wall-clock and CPU time and the agreement checks. `--no-build` skips `course-build` (a full notebook build).
+ * `deno task bench [--peers [--rounds N]] [--no-build] [--all] [workload ...]`: runs the course
+ * library's benchmark workloads in-process and prints one JSON object per line (`workload`,
+ * `impl`, `seconds`, `steps`, `per_step_us` and the workload's results). With `--peers` it runs
+ * the same work in PyTorch and in JAX + optax too (installing them into `.venv` when missing), in
+ * N rounds (default 3): in each round every workload runs on each side in a fresh process, the
+ * sides' order alternating from round to round. It prints every round's lines, a table of ratios
+ * on wall-clock and CPU time from each side's medians, each round's ratios, and the checks.
+ * `--no-build` skips `course-build` (a full notebook build).
  *
  * Workloads: beale-race (gradient compiled by the library's autodiff), beale-race-analytic (a
  * hand-written gradient, for scale), digits-mlp, digits-mlp-wide and adahessian-step (the library's
@@ -15,7 +18,9 @@
  * @module
  */
 
-import { compare, formatTable, runOptax, runTorch } from "./peers.ts";
+import { fileURLToPath } from "node:url";
+import { compare, formatTable, parseRecords, runOptax, runTorch } from "./peers.ts";
+import { medianRecords, roundRatios } from "./rounds.ts";
 import {
   adahessianStep,
   bealeRace,
@@ -52,23 +57,33 @@ export const PEER_WORKLOADS = [
 export interface BenchArgs {
   peers: boolean;
   workloads: string[];
+  /** Rounds of both sides (with `--peers`; default 3), interleaved. */
+  rounds: number;
 }
 
 /**
- * Parses `[--peers] [--no-build] [--all] [workload ...]`. Without names: every workload but the
- * `-autodiff` variants (the eager paths the fast ones replace), which `--all` adds.
+ * Parses `[--peers] [--rounds N] [--no-build] [--all] [workload ...]`. Without names: every
+ * workload but the `-autodiff` variants (the eager paths the fast ones replace), which `--all`
+ * adds.
  */
 export function parseArgs(args: readonly string[]): BenchArgs {
-  let peers = false, noBuild = false, all = false;
+  let peers = false, noBuild = false, all = false, rounds = 3;
   const named: string[] = [];
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
     if (a === "--peers") peers = true;
     else if (a === "--no-build") noBuild = true;
     else if (a === "--all") all = true;
-    else if (a in WORKLOADS) named.push(a);
+    else if (a === "--rounds" || a.startsWith("--rounds=")) {
+      const v = a === "--rounds" ? args[++i] : a.slice("--rounds=".length);
+      rounds = Number(v);
+      if (!Number.isInteger(rounds) || rounds < 1) {
+        throw new Error(`--rounds needs a whole number ≥ 1, got ${JSON.stringify(v ?? "")}`);
+      }
+    } else if (a in WORKLOADS) named.push(a);
     else {
       throw new Error(
-        `unknown argument: ${a} (expected --peers, --no-build, --all or a workload: ${
+        `unknown argument: ${a} (expected --peers, --rounds N, --no-build, --all or a workload: ${
           Object.keys(WORKLOADS).join(", ")
         })`,
       );
@@ -78,26 +93,76 @@ export function parseArgs(args: readonly string[]): BenchArgs {
     ? named
     : Object.keys(WORKLOADS).filter((w) => all || !w.endsWith("-autodiff"));
   if (noBuild) workloads = workloads.filter((w) => w !== "course-build");
-  return { peers, workloads };
+  return { peers, workloads, rounds };
+}
+
+/** Runs one course workload in a fresh Deno process (as a fresh notebook kernel would). */
+async function runFresh(workload: string): Promise<BenchRecord> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", fileURLToPath(import.meta.url), workload],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`bench/main.ts ${workload} failed (see above)`);
+  const rs = parseRecords(new TextDecoder().decode(out.stdout));
+  if (rs.length !== 1) throw new Error(`bench/main.ts ${workload} printed ${rs.length} records`);
+  return rs[0];
 }
 
 if (import.meta.main) {
-  const { peers, workloads } = parseArgs(Deno.args);
-  const course: BenchRecord[] = [];
-  for (const w of workloads) {
-    const r = await WORKLOADS[w]();
-    course.push(r);
-    console.log(JSON.stringify(r));
-  }
-  if (peers) {
-    const wanted = PEER_WORKLOADS.filter((w) => workloads.includes(w));
-    const torch = await runTorch(wanted);
-    if (wanted.includes("beale-race")) torch.push(...await runOptax());
-    for (const r of torch) console.log(JSON.stringify(r));
-    const { table, checks } = compare(course, torch);
-    console.log("\n" + formatTable(table) + "\n");
-    for (const c of checks) console.log(`${c.pass ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
-    const failed = checks.filter((c) => !c.pass && !c.name.startsWith("target"));
-    if (failed.length > 0) Deno.exitCode = 1;
+  const { peers, workloads, rounds } = parseArgs(Deno.args);
+  if (!peers) {
+    for (const w of workloads) console.log(JSON.stringify(await WORKLOADS[w]()));
+  } else {
+    // Rounds: each workload of each side in a fresh process, the sides' order alternating
+    // from round to round, so that both see the same machine (its speed drifts).
+    const all: BenchRecord[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const got: BenchRecord[] = [];
+      for (const w of workloads) {
+        const course = () => runFresh(w).then((r) => [r]);
+        const peer = async () => {
+          if (!PEER_WORKLOADS.includes(w)) return [];
+          const rs = await runTorch([w]);
+          if (w === "beale-race") rs.push(...await runOptax());
+          return rs;
+        };
+        const [first, second] = round % 2 === 1 ? [course, peer] : [peer, course];
+        got.push(...await first(), ...await second());
+      }
+      for (const r of got) console.log(JSON.stringify({ round, ...r }));
+      all.push(got);
+    }
+    const merged = medianRecords(all);
+    const result = compare(
+      merged.filter((r) => r.impl === "course"),
+      merged.filter((r) => r.impl !== "course"),
+    );
+    console.log(
+      `\nMedians of ${rounds} round${
+        rounds === 1 ? "" : "s"
+      } (each workload of each side in a fresh ` +
+        "process, the sides' order alternating):\n\n" + formatTable(result.table) + "\n",
+    );
+    for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
+      const { wall, cpu } = roundRatios(all, w);
+      if (wall.length === 0) continue;
+      const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+      console.log(`${w}: torch / course per round, wall ${list(wall)}; CPU ${list(cpu)}`);
+    }
+    console.log("");
+    // agreement must hold in every round; the targets are judged on the medians
+    const agreement = all.flatMap((round) =>
+      compare(
+        round.filter((r) => r.impl === "course"),
+        round.filter((r) => r.impl !== "course"),
+      ).checks.filter((c) => !c.name.startsWith("target"))
+    );
+    const failedAgreement = agreement.filter((c) => !c.pass);
+    for (const c of result.checks) {
+      const bad = !c.name.startsWith("target") && failedAgreement.some((f) => f.name === c.name);
+      console.log(`${c.pass && !bad ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}`);
+    }
+    if (failedAgreement.length > 0) Deno.exitCode = 1;
   }
 }

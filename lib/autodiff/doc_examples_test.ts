@@ -13,6 +13,8 @@ const files = [
   "ops.ts",
   "grad.ts",
   "compile.ts",
+  "wasm_asm.ts",
+  "wasm_tape.ts",
   "memory.ts",
   "mod.ts",
   "testdata/functions.ts",

@@ -41,6 +41,7 @@ import { postOrder, reduceMap } from "./graph.ts";
 import { broadcastIndex, scalarFormulas } from "./ops.ts";
 import { engine, Tensor } from "./tensor.ts";
 import { wasmMatmul } from "./wasm_matmul.ts";
+import { type WasmOp, type WasmRead, wasmTape } from "./wasm_tape.ts";
 
 /**
  * A compiled loss (see {@link compileTape}): input buffers, one call for the value and gradient,
@@ -102,6 +103,12 @@ export interface CompiledTape {
 export interface CompileTapeOptions {
   /** Also trace a Hessian-vector product by double backward (for AdaHessian). Default false. */
   hvp?: boolean;
+  /**
+   * What runs the tape: `"wasm"` (default) one WebAssembly function per part, every op's loop
+   * written out in order (`wasm_tape.ts`); `"js"` a JavaScript closure per op calling shared
+   * kernels. The same numbers, bit for bit.
+   */
+  engine?: "wasm" | "js";
 }
 
 type Buffers = Float64Array[];
@@ -125,6 +132,10 @@ interface Step {
   ta?: boolean;
   tb?: boolean;
   op?: string;
+  /** elementwise steps: the formula's name for the WebAssembly program, and its patterns */
+  f?: string;
+  p?: number;
+  pats?: Pattern[];
 }
 
 const elementwiseCache = new Map<string, Kernel>();
@@ -242,6 +253,12 @@ export function compileTape(
     if (!(example[k] instanceof Tensor)) {
       throw new TypeError(`compileTape: example "${k}" is ${typeof example[k]}, expected a Tensor`);
     }
+  }
+  const engineKind = options.engine ?? "wasm";
+  if (engineKind !== "wasm" && engineKind !== "js") {
+    throw new Error(
+      `compileTape: engine must be "wasm" or "js", got ${JSON.stringify(engineKind)}`,
+    );
   }
   const saved = {
     tracing: engine.tracing,
@@ -373,21 +390,38 @@ export function compileTape(
     switch (op) {
       case "broadcastTo": {
         const [pa, ma] = pattern(0);
-        lines.push({ kernel: elementwise("(a)", pa), out: o, ins: [ins[0]], maps: [ma], n });
+        lines.push({
+          kernel: elementwise("(a)", pa),
+          out: o,
+          ins: [ins[0]],
+          maps: [ma],
+          n,
+          f: "copy",
+          pats: [pa],
+        });
         break;
       }
       case "powScalar": {
         const p = a!.p as number;
         const [pa, ma] = pattern(0);
         const f = p === 2 ? "(a * a)" : `Math.pow(a, ${p})`; // the kernels' own formulas
-        lines.push({ kernel: elementwise(f, pa), out: o, ins: [ins[0]], maps: [ma], n });
+        lines.push({
+          kernel: elementwise(f, pa),
+          out: o,
+          ins: [ins[0]],
+          maps: [ma],
+          n,
+          f: "powScalar",
+          p,
+          pats: [pa],
+        });
         break;
       }
       case "sum":
       case "max": {
         const inp = node.inputs[0], m = newMap(reduceMap(inp.shape, a!.axes as number[]));
         const kernel = op === "sum" ? reduceSum : reduceMax;
-        lines.push({ kernel, out: o, ins: [ins[0]], maps: [m], n: inp.size });
+        lines.push({ kernel, out: o, ins: [ins[0]], maps: [m], n: inp.size, f: op });
         break;
       }
       case "matmul": {
@@ -425,11 +459,19 @@ export function compileTape(
         if (node.inputs.length === 1) {
           const [pa, ma] = pattern(0);
           const kernel = elementwise(formula("a", ""), pa);
-          lines.push({ kernel, out: o, ins: [ins[0]], maps: [ma], n });
+          lines.push({ kernel, out: o, ins: [ins[0]], maps: [ma], n, f: op, pats: [pa] });
         } else {
           const [pa, ma] = pattern(0), [pb, mb] = pattern(1);
           const kernel = elementwise(formula("a", "b"), pa, pb);
-          lines.push({ kernel, out: o, ins: [ins[0], ins[1]], maps: [ma, mb], n });
+          lines.push({
+            kernel,
+            out: o,
+            ins: [ins[0], ins[1]],
+            maps: [ma, mb],
+            n,
+            f: op,
+            pats: [pa, pb],
+          });
         }
       }
     }
@@ -444,7 +486,11 @@ export function compileTape(
   // room after them to transpose the largest B of a product with Bᵀ.
   const total = sizes.reduce((a, b) => a + b, 0);
   const scratch = Math.max(0, ...[...linesA, ...linesB].map((st) => st.tb ? st.k! * st.m! : 0));
-  const wasm = wasmMatmul((total + scratch) * 8);
+  const mapsAt = (total + scratch) * 8, mapOffsets: number[] = [];
+  let mapBytes = 0;
+  for (const m of maps) mapOffsets.push(mapsAt + (mapBytes += m.length * 4) - m.length * 4);
+  const wasm = wasmMatmul(mapsAt + mapBytes);
+  maps.forEach((m, i) => new Int32Array(wasm.memory.buffer, mapOffsets[i], m.length).set(m));
   const store = new Float64Array(wasm.memory.buffer, 0, total);
   const scratchAt = total * 8;
   const bufs: Buffers = [];
@@ -490,7 +536,41 @@ export function compileTape(
       for (let i = 0; i < calls.length; i++) calls[i]();
     };
   };
-  const runA = program(linesA), runB = program(linesB);
+  const toWasm = (st: Step): WasmOp => {
+    const at = (s: number) => bufs[s].byteOffset;
+    if (st.kernel === mmStep) {
+      const [sAi, sAp] = st.ta ? [1, st.n] : [st.k!, 1];
+      return {
+        kind: "mm",
+        // no test for zeros of data here: one kernel fewer for V8 to optimize costs less CPU
+        // than the zeros of the digits save (measured: about 20 ms less over digits-mlp)
+        dense: true,
+        A: at(st.ins[0]),
+        B: st.tb ? scratchAt : at(st.ins[1]),
+        C: at(st.out),
+        n: st.n,
+        k: st.k!,
+        m: st.m!,
+        sAi,
+        sAp,
+        trB: st.tb ? { from: at(st.ins[1]), rows: st.m!, cols: st.k! } : undefined,
+      };
+    }
+    if (st.f === "sum" || st.f === "max") {
+      const out = at(st.out), outN = bufs[st.out].length, map = mapOffsets[st.maps[0]];
+      return { kind: st.f, out, outN, a: at(st.ins[0]), map, n: st.n };
+    }
+    const read = (k: number): WasmRead => ({
+      kind: st.pats![k],
+      at: at(st.ins[k]),
+      map: st.maps[k] >= 0 ? mapOffsets[st.maps[k]] : undefined,
+    });
+    const b = st.ins.length > 1 ? read(1) : undefined;
+    return { kind: "map", f: st.f!, p: st.p, out: at(st.out), n: st.n, a: read(0), b };
+  };
+  const [runA, runB] = engineKind === "wasm"
+    ? wasmTape(wasm, [linesA.map(toWasm), linesB.map(toWasm)])
+    : [program(linesA), program(linesB)];
   const yBuf = bufs[ySlot];
   const listing = (steps: Step[]) =>
     steps.map((st) =>

@@ -16,91 +16,33 @@
  * @module
  */
 
-// The WebAssembly binary format (https://webassembly.github.io/spec/core/binary/), the few
-// instructions the kernels use.
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  f64Load: 0x2b,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  f64Const: 0x44,
-  i32Eqz: 0x45,
-  i32GeS: 0x4e,
-  i32GtS: 0x4a,
-  i32Or: 0x72,
-  select: 0x1b,
-  f64Ne: 0x62,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  i32Shl: 0x74,
-  f64Add: 0xa0,
-  f64Mul: 0xa2,
-} as const;
-const VOID = 0x40; // the empty block type
-
-function leb(n: number): number[] {
-  // unsigned LEB128 (also right for the non-negative signed constants used here, < 64)
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  while (true) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+import {
+  addTo,
+  type Bytes,
+  code,
+  F64,
+  f64Load,
+  f64Store,
+  get,
+  I32,
+  i32,
+  leb,
+  moduleOf,
+  name,
+  op,
+  section,
+  set,
+  V128,
+  vec,
+  VOID,
+  whileLoop,
+} from "./wasm_asm.ts";
 
 const simd = (code: number) => [0xfd, leb(code)];
 const v128Load = (offset: number) => [simd(0x00), 3, leb(offset)];
 const v128Store = (offset: number) => [simd(0x0b), 3, leb(offset)];
 const f64x2Splat = simd(0x14), f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
 const v128Zero = [simd(0x0c), new Array(16).fill(0)];
-const get = (l: number) => [op.get, leb(l)];
-const set = (l: number) => [op.set, leb(l)];
-const i32 = (v: number) => [op.i32Const, sleb(v)];
-const f64Load = (offset = 0) => [op.f64Load, 3, leb(offset)];
-const f64Store = (offset = 0) => [op.f64Store, 3, leb(offset)];
-/** local += value (i32) */
-const addTo = (l: number, ...value: Bytes[]) => [get(l), value, op.i32Add, set(l)];
-/** a loop `while (cond) body` as block { loop { br_if !cond; body; br } } */
-const whileLoop = (cond: Bytes, body: Bytes) => [
-  op.block,
-  VOID,
-  op.loop,
-  VOID,
-  cond,
-  op.i32Eqz,
-  op.brIf,
-  1,
-  body,
-  op.br,
-  0,
-  op.end,
-  op.end,
-];
-
 // mm(A, B, C, n, k, m, sAi, sAp): byte offsets A, B, C; A(i, p) at A + 8 (i sAi + p sAp);
 // B(p, j) at B + 8 (p m + j); C(i, j) at C + 8 (i m + j), overwritten.
 const [A, B, C, N, K, M, SAI, SAP] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -371,25 +313,6 @@ const trBody = [
 
 /** Nested byte lists, flattened once when a section is measured (spreading every
  * instruction into its parent's list made building the module cost 12 ms). */
-type Bytes = number | Bytes[];
-const flat = (b: Bytes): number[] => (Array.isArray(b) ? b.flat(Infinity as 1) as number[] : [b]);
-
-function section(id: number, body: Bytes): number[] {
-  const bytes = flat(body);
-  return [id, ...leb(bytes.length), ...bytes];
-}
-
-function vec(items: Bytes[]): number[] {
-  return [...leb(items.length), ...flat(items)];
-}
-
-function code(locals: readonly (readonly [number, number])[], body: Bytes): number[] {
-  const fn = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...flat(body), op.end];
-  return [...leb(fn.length), ...fn];
-}
-
-const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const types = section(
     1,
@@ -405,21 +328,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     10,
     vec([code(mmLocals, mmBody(true)), code(mmLocals, mmBody(false)), code([[4, I32]], trBody)]),
   );
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...types,
-    ...imports,
-    ...funcs,
-    ...exports,
-    ...codes,
-  ]);
+  return moduleOf([types, imports, funcs, exports, codes]);
 }
 
 // Compiled on first use, not at import: the browser bundle of the interactive figures imports this
