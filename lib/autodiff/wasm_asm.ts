@@ -94,8 +94,15 @@ export type Bytes = number | Bytes[];
  * console.log(flat([[0x20, 0], 0x0b])); // [ 32, 0, 11 ]
  * ```
  */
-export const flat = (b: Bytes): number[] =>
-  Array.isArray(b) ? b.flat(Infinity as 1) as number[] : [b];
+export function flat(b: Bytes): number[] {
+  const out: number[] = [];
+  const walk = (x: Bytes): void => {
+    if (typeof x === "number") out.push(x);
+    else for (let i = 0; i < x.length; i++) walk(x[i]);
+  };
+  walk(b);
+  return out;
+}
 
 /**
  * Unsigned LEB128 of a non-negative integer below 2³² (also right for the signed constants below 64).

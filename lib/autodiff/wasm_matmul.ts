@@ -37,6 +37,7 @@ import {
   VOID,
   whileLoop,
 } from "./wasm_asm.ts";
+import { WASM_MATMUL_BYTES } from "./wasm_matmul_bytes.ts";
 
 const simd = (code: number) => [0xfd, leb(code)];
 const v128Load = (offset: number) => [simd(0x00), 3, leb(offset)];
@@ -311,9 +312,20 @@ const trBody = [
   ]),
 ];
 
-/** Nested byte lists, flattened once when a section is measured (spreading every
- * instruction into its parent's list made building the module cost 12 ms). */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes, assembled from the code above. Assembling them takes 10 to 15 ms in a fresh
+ * process here (thousands of small arrays, each new page of memory a page fault), so the library
+ * loads a copy written out by this function, `wasm_matmul_bytes.ts`; `wasm_matmul_test.ts` checks
+ * that the copy is what this function assembles, and `deno run lib/autodiff/wasm_matmul.ts`
+ * writes it again after a change to the kernels.
+ *
+ * @example The module is valid WebAssembly
+ * ```ts
+ * import { moduleBytes } from "./wasm_matmul.ts";
+ * console.log(WebAssembly.validate(moduleBytes())); // true
+ * ```
+ */
+export function moduleBytes(): Uint8Array<ArrayBuffer> {
   const types = section(
     1,
     vec([[0x60, ...vec(new Array(8).fill([I32])), 0], [0x60, ...vec(new Array(4).fill([I32])), 0]]),
@@ -388,9 +400,44 @@ export interface WasmMatmul {
  * ```
  */
 export function wasmMatmul(bytes: number): WasmMatmul {
-  compiled ??= new WebAssembly.Module(moduleBytes());
+  compiled ??= new WebAssembly.Module(fromBase64(WASM_MATMUL_BYTES));
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
   const { mm, mmDense, tr } = inst.exports as unknown as Omit<WasmMatmul, "memory">;
   return { memory, mm, mmDense, tr };
+}
+
+/** Base64 to bytes (`atob` is in Deno and in browsers). */
+function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Base64 of bytes in lines of 96 characters (how `wasm_matmul_bytes.ts` is written).
+ *
+ * @example
+ * ```ts
+ * import { toBase64Lines } from "./wasm_matmul.ts";
+ * console.log(toBase64Lines(new Uint8Array([0, 97, 115, 109]))); // [ "AGFzbQ==" ]
+ * ```
+ */
+export function toBase64Lines(bytes: Uint8Array): string[] {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).match(/.{1,96}/g) ?? [];
+}
+
+if (import.meta.main) {
+  const path = new URL("./wasm_matmul_bytes.ts", import.meta.url);
+  const lines = toBase64Lines(moduleBytes()).map((l) => `  "${l}",`).join("\n");
+  Deno.writeTextFileSync(
+    path,
+    `// Written by \`deno run -W lib/autodiff/wasm_matmul.ts\` from moduleBytes() in wasm_matmul.ts: the\n` +
+      `// WebAssembly matrix kernels, base64. Do not edit; wasm_matmul_test.ts checks it is current.\n\n` +
+      `/** The bytes of wasm_matmul.ts's module (see \`moduleBytes\` there), base64. */\n` +
+      `export const WASM_MATMUL_BYTES: string = [\n${lines}\n].join("");\n`,
+  );
+  console.log(`wrote ${path.pathname}`);
 }

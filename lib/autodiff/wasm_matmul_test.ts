@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random.ts";
-import { wasmMatmul } from "./wasm_matmul.ts";
+import { moduleBytes, toBase64Lines, wasmMatmul } from "./wasm_matmul.ts";
+import { WASM_MATMUL_BYTES } from "./wasm_matmul_bytes.ts";
 
 /** The plain triple loop: C(i, j) = Σ_p A(i, p) B(p, j), p in order (the oracle). */
 function naive(A: Float64Array, B: Float64Array, n: number, k: number, m: number, ta: boolean) {
@@ -48,4 +49,12 @@ Deno.test("wasmMatmul() tr transposes any shape", () => {
       for (let j = 0; j < c; j++) assert.equal(f[r * c + j * r + i], f[i * c + j]);
     }
   }
+});
+
+Deno.test("wasm_matmul_bytes.ts is the module that moduleBytes() assembles from the kernels' code", () => {
+  assert.equal(
+    WASM_MATMUL_BYTES,
+    toBase64Lines(moduleBytes()).join(""),
+    "the kernels changed: run `deno run -W lib/autodiff/wasm_matmul.ts` to write the bytes again",
+  );
 });
