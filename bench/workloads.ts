@@ -230,6 +230,11 @@ export class DigitsOracle implements Differentiable<Tensor> {
   private readonly offsets: number[] = [];
   private readonly g: Tensor;
   private readonly h: Tensor;
+  /** the tape's buffers for each parameter: inputs, gradients, directions and H v */
+  private readonly inputs: Float64Array[];
+  private readonly grads: Float64Array[];
+  private readonly directions: Float64Array[] | null;
+  private readonly hvs: Float64Array[] | null;
 
   constructor(params: Record_, { hvp = false, model = digitsModel } = {}) {
     const X = new Tensor(new Float64Array(BATCH * 64), [BATCH, 64]);
@@ -246,6 +251,11 @@ export class DigitsOracle implements Differentiable<Tensor> {
     this.offsets.push(off);
     this.g = flatParams(params);
     this.h = flatParams(params);
+    const tape = this.tape;
+    this.inputs = this.keys.map((k) => tape.input(k));
+    this.grads = this.keys.map((k) => tape.grad(k));
+    this.directions = hvp ? this.keys.map((k) => tape.direction(k)) : null;
+    this.hvs = hvp ? this.keys.map((k) => tape.hv(k)) : null;
   }
 
   /** The named parameters of a flat vector (a copy). */
@@ -273,42 +283,49 @@ export class DigitsOracle implements Differentiable<Tensor> {
         `DigitsOracle: a batch has 1 to ${BATCH} rows of ${d} pixels, got ${rows} rows of [${X.shape}]`,
       );
     }
-    const xb = this.tape.input("X"), yb = this.tape.input("Y"), xs = X.data;
+    const xb = this.tape.input("X"), yb = this.tape.input("Y"), xs = X.data, ys = y.data;
     xb.fill(0);
     yb.fill(0);
     const w = rows === BATCH ? 1 : BATCH / rows;
+    // plain loops, no views: V8 optimizes them within the first calls
     for (let r = 0; r < rows; r++) {
-      const src = order[start + r] * d;
-      xb.set(xs.subarray(src, src + d), r * d);
-      yb[r * 10 + y.data[order[start + r]]] = w;
+      const row = order[start + r], src = row * d, dst = r * d;
+      for (let j = 0; j < d; j++) xb[dst + j] = xs[src + j];
+      yb[r * 10 + ys[row]] = w;
     }
     this.last = null;
   }
 
-  private scatter(flat: Tensor, part: (k: string) => Float64Array): void {
-    const o = this.offsets;
-    for (let i = 0; i < this.keys.length; i++) {
-      part(this.keys[i]).set(flat.data.subarray(o[i], o[i + 1]));
+  /** Copies the flat vector's parts into the tape's buffers (plain loops: no views per step). */
+  private scatter(flat: Tensor, parts: readonly Float64Array[]): void {
+    const o = this.offsets, src = flat.data;
+    for (let i = 0; i < parts.length; i++) {
+      const buf = parts[i], off = o[i];
+      for (let j = 0; j < buf.length; j++) buf[j] = src[off + j];
     }
   }
 
-  private gather(out: Tensor, part: (k: string) => Float64Array): Tensor {
-    for (let i = 0; i < this.keys.length; i++) out.data.set(part(this.keys[i]), this.offsets[i]);
+  private gather(out: Tensor, parts: readonly Float64Array[]): Tensor {
+    const o = this.offsets, dst = out.data;
+    for (let i = 0; i < parts.length; i++) {
+      const buf = parts[i], off = o[i];
+      for (let j = 0; j < buf.length; j++) dst[off + j] = buf[j];
+    }
     return out;
   }
 
   valueAndGrad = (theta: Tensor): [number, Tensor] => {
-    if (theta !== this.last) this.scatter(theta, this.tape.input);
+    if (theta !== this.last) this.scatter(theta, this.inputs);
     const v = this.tape.valueAndGrad();
     this.last = theta;
-    return [v, this.gather(this.g, this.tape.grad)];
+    return [v, this.gather(this.g, this.grads)];
   };
 
   hvp = (theta: Tensor, v: Tensor): Tensor => {
     if (theta !== this.last) this.valueAndGrad(theta);
-    this.scatter(v, this.tape.direction);
+    this.scatter(v, this.directions!);
     this.tape.hvp();
-    return this.gather(this.h, this.tape.hv);
+    return this.gather(this.h, this.hvs!);
   };
 }
 
