@@ -163,6 +163,11 @@ export function compare(
   for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
     const c = find(course, w), t = find(torch, w);
     if (c && t) table.push(...speedRows(w, " (torch)", c, t));
+    const workers = c?.v8_worker_cpu_seconds as number | undefined;
+    if (c && t && workers !== undefined) {
+      // the part of the course's CPU time that V8's compiler and GC threads spent beside it
+      table.push([w, "of which V8 worker threads", fmt(workers), "", ""]);
+    }
     if (c && w === "beale-race") {
       for (const o of peers.filter((r) => r.impl === "optax" && r.workload === w)) {
         table.push(...speedRows(w, ` (${o.variant ?? "optax"})`, c, o));

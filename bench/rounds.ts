@@ -20,6 +20,7 @@ const TIMED = new Set([
   "seconds",
   "per_step_us",
   "cpu_seconds",
+  "v8_worker_cpu_seconds",
   "ratio",
   "cpu_ratio",
   "adam_step_us",

@@ -127,6 +127,25 @@ export function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/**
+ * CPU seconds of this process's V8 worker threads (the optimizing compilers and the garbage
+ * collector's helpers), from /proc/self/task (Linux; `undefined` elsewhere): how much of
+ * {@link cpuSeconds} ran beside the main thread.
+ */
+export function v8WorkerCpuSeconds(): number | undefined {
+  try {
+    let ns = 0;
+    for (const e of Deno.readDirSync("/proc/self/task")) {
+      const dir = `/proc/self/task/${e.name}`;
+      if (!Deno.readTextFileSync(`${dir}/comm`).startsWith("V8 ")) continue;
+      ns += Number(Deno.readTextFileSync(`${dir}/schedstat`).split(" ")[0]);
+    }
+    return ns / 1e9;
+  } catch {
+    return undefined;
+  }
+}
+
 function record(
   workload: string,
   seconds: number,
@@ -150,12 +169,14 @@ function record(
 export function bealeRace(
   { steps = RACE_STEPS, oracle = "compiled" as BealeOracle } = {},
 ): BenchRecord {
-  const started = performance.now(), cpu0 = cpuSeconds();
+  const started = performance.now(), cpu0 = cpuSeconds(), w0 = v8WorkerCpuSeconds();
   const { final, lookahead } = runRace(steps, oracle);
   const seconds = (performance.now() - started) / 1000, cpu = cpuSeconds() - cpu0;
+  const w1 = v8WorkerCpuSeconds();
   const workload = oracle === "compiled" ? "beale-race" : `beale-race-${oracle}`;
   return record(workload, seconds, steps * 8, {
     cpu_seconds: cpu,
+    v8_worker_cpu_seconds: w0 === undefined || w1 === undefined ? undefined : w1 - w0,
     gradient: oracle,
     final,
     lookahead,
@@ -346,7 +367,7 @@ export function digitsMlp(
   // compiled inside the timed region)
   const init = model.init(new Rng(0));
   const opt = adam({ alpha: 1e-3 });
-  const started = performance.now(), cpu0 = cpuSeconds();
+  const started = performance.now(), cpu0 = cpuSeconds(), w0 = v8WorkerCpuSeconds();
   let steps = 0, final: Record_;
   if (oracle === "tape") {
     const f = new DigitsOracle(init, { model });
@@ -382,10 +403,12 @@ export function digitsMlp(
     final = params;
   }
   const seconds = (performance.now() - started) / 1000, cpu = cpuSeconds() - cpu0;
+  const w1 = v8WorkerCpuSeconds();
   const acc = model.accuracy!(final, X, y);
   const name = (wide ? "digits-mlp-wide" : "digits-mlp") + (oracle === "tape" ? "" : "-autodiff");
   return record(name, seconds, steps, {
     cpu_seconds: cpu,
+    v8_worker_cpu_seconds: w0 === undefined || w1 === undefined ? undefined : w1 - w0,
     gradient: oracle === "tape" ? "compiled tape" : "autodiff",
     parameters: oracle === "tape" ? "flat tensor" : "record",
     train_accuracy: acc,
@@ -428,10 +451,13 @@ export function doubleBackward<P extends Record_>(
   return self;
 }
 
+/** Warm-up steps of each optimizer in adahessian-step (torch_bench.py takes as many). */
+export const WARMUP = 200;
+
 /**
  * `adahessian-step`: the time of one AdaHessian step (gradient, one Hutchinson Hessian-vector
  * product by double backward, update) over one Adam step, on the digits-mlp network and its first
- * batch of 32. 20 alternating warm-up steps, then `reps` of each, alternating.
+ * batch of 32. {@link WARMUP} alternating warm-up steps, then `reps` of each, alternating.
  */
 export function adahessianStep(
   { reps = 300, oracle = "tape" as MlpOracle } = {},
@@ -463,7 +489,9 @@ export function adahessianStep(
     stepH = () => ({ params: pH, state: sH } = optimStep(optH, fH, pH, sH));
     finite = () => Object.values(pH).every((t) => t.data.every(Number.isFinite));
   }
-  for (let i = 0; i < 20; i++) {
+  // warm: V8 optimizes each WebAssembly function after 100 to 200 calls, on a second thread
+  // whose CPU time would otherwise land in whichever step is measured then
+  for (let i = 0; i < WARMUP; i++) {
     stepA();
     stepH();
   }

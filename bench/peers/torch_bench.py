@@ -160,8 +160,8 @@ def adahessian_step() -> None:
                 den = vi.sqrt() / math.sqrt(1 - b2**t) + eps
                 p.sub_(lr * (mi / (1 - b1**t)) / den)
 
-    reps = 300
-    for i in range(20):
+    reps, warmup = 300, 200  # warmup: as WARMUP in bench/workloads.ts
+    for i in range(warmup):
         adam_step()
         adahessian(i + 1)
     # alternate single steps so that a burst of load on a shared machine hits both alike
@@ -170,7 +170,7 @@ def adahessian_step() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         adam_step()
         t1, c1 = time.perf_counter(), time.process_time()
-        adahessian(21 + i)
+        adahessian(warmup + 1 + i)
         t2, c2 = time.perf_counter(), time.process_time()
         wall_a += t1 - t0
         cpu_a += c1 - c0
