@@ -431,13 +431,14 @@ export function toBase64Lines(bytes: Uint8Array): string[] {
 
 if (import.meta.main) {
   const path = new URL("./wasm_matmul_bytes.ts", import.meta.url);
-  const lines = toBase64Lines(moduleBytes()).map((l) => `  "${l}",`).join("\n");
+  const lines = toBase64Lines(moduleBytes()).map((l) => `  "${l}"`).join(" +\n");
   Deno.writeTextFileSync(
     path,
     `// Written by \`deno run -W lib/autodiff/wasm_matmul.ts\` from moduleBytes() in wasm_matmul.ts: the\n` +
       `// WebAssembly matrix kernels, base64. Do not edit; wasm_matmul_test.ts checks it is current.\n\n` +
       `/** The bytes of wasm_matmul.ts's module (see \`moduleBytes\` there), base64. */\n` +
-      `export const WASM_MATMUL_BYTES: string = [\n${lines}\n].join("");\n`,
+      // a sum of literals, not [...].join(""): a bundler drops it from code that never uses it
+      `export const WASM_MATMUL_BYTES: string =\n${lines};\n`,
   );
   console.log(`wrote ${path.pathname}`);
 }

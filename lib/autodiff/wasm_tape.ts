@@ -96,14 +96,15 @@ const call = (index: number): Bytes => [op.call, leb(index)];
 
 // locals of an op's function: i, j (i32); a, b, e, sa, sb, and r², r⁴, r⁸ for tanh (f64)
 const Li = 0, Lj = 1, La = 2, Lb = 3, Le = 4, Lsa = 5, Lsb = 6, R2 = 7, R4 = 8, R8 = 9;
-const A_ = get(La), B_ = get(Lb);
-const ZERO = f64(0), ONE = f64(1);
+// (pure: a bundle of code that never compiles a tape leaves all of this out)
+const A_ = /* @__PURE__ */ get(La), B_ = /* @__PURE__ */ get(Lb);
+const ZERO = /* @__PURE__ */ f64(0), ONE = /* @__PURE__ */ f64(1);
 
 /** `cond ? x : y` for f64 values (both computed; cond an i32). */
 const select = (x: Bytes, y: Bytes, cond: Bytes): Bytes => [x, y, cond, op.select];
 
 /** 1 / (j + 2)! for j = 0…12: expm1(r) = r + r² Σⱼ Q[j] rʲ, the Taylor series to r¹⁴. */
-const Q = Array.from({ length: 13 }, (_, j) => {
+const Q = /* @__PURE__ */ Array.from({ length: 13 }, (_, j) => {
   let f = 1;
   for (let k = 2; k <= j + 2; k++) f *= k;
   return 1 / f;
@@ -117,7 +118,7 @@ const Q = Array.from({ length: 13 }, (_, j) => {
  * 2ᵏ expm1(r) + (2ᵏ − 1), each part exact but the last sum. Within 4 units in the last place of
  * `Math.tanh` (tested on 10⁶ numbers); NaN stays NaN, −0 stays −0.
  */
-const TANH: Bytes = (() => {
+const TANH: Bytes = /* @__PURE__ */ (() => {
   const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
   // locals: a = x, b = |x| then y = 2|x|, e = k (as f64), sa = r, sb = 2^k
   // expm1(r) = r + r² q(r), q(r) = Σⱼ rʲ / (j + 2)! for j = 0…12, by Estrin's scheme (pairs
@@ -239,7 +240,7 @@ const TANH: Bytes = (() => {
  * the formula of the tape's JavaScript kernel (`scalarFormulas` in ops.ts) instruction for
  * instruction.
  */
-const FORMULAS: Record<string, Bytes> = {
+const FORMULAS: Record<string, Bytes> = /* @__PURE__ */ (() => ({
   copy: A_,
   add: [A_, B_, op.f64Add],
   sub: [A_, B_, op.f64Sub],
@@ -296,7 +297,7 @@ const FORMULAS: Record<string, Bytes> = {
   // Math.sign: 1, −1, or a itself (±0, NaN)
   sign: select(ONE, select(f64(-1), A_, [A_, ZERO, op.f64Lt]), [A_, ZERO, op.f64Gt]),
   square: [A_, A_, op.f64Mul],
-};
+}))();
 
 /**
  * The elementwise ops the WebAssembly program writes out (`copy` is `broadcastTo`, `powScalar`
@@ -308,7 +309,7 @@ const FORMULAS: Record<string, Bytes> = {
  * console.log(WASM_FORMULAS.has("tanh"), WASM_FORMULAS.has("gather")); // true false
  * ```
  */
-export const WASM_FORMULAS: ReadonlySet<string> = new Set(Object.keys(FORMULAS));
+export const WASM_FORMULAS: ReadonlySet<string> = /* @__PURE__ */ new Set(Object.keys(FORMULAS));
 
 const elementAt = (shift: number) => [get(Li), i32(shift), op.i32Shl];
 
