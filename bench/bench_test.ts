@@ -8,7 +8,7 @@ import { beale } from "../lib/functions/beale.ts";
 import { type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
 import { parseArgs, WORKLOADS } from "./main.ts";
-import { median, medianRecords, roundRatios } from "./rounds.ts";
+import { median, medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
 import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
 import {
   adahessianStep,
@@ -212,4 +212,13 @@ Deno.test("medianRecords() takes each side's median time, largest memory, and ke
   const { wall, cpu } = roundRatios(rounds, "digits-mlp");
   assert.deepEqual(wall.map((x) => Math.round(x * 100) / 100), [4, 2, 2.5]);
   assert.deepEqual(cpu.map((x) => Math.round(x * 100) / 100), [4, 2, 2.5]);
+  // the targets use the median of the rounds' ratios (2.5), not the ratio of the medians (5 / 2)
+  assert.deepEqual(pairedRatios(rounds), { "digits-mlp|torch": { wall: 2.5, cpu: 2.5 } });
+  const { checks } = compare(
+    medianRecords(rounds).filter((r) => r.impl === "course"),
+    medianRecords(rounds).filter((r) => r.impl === "torch"),
+    pairedRatios(rounds),
+  );
+  const target = checks.find((c) => c.name.startsWith("target: digits-mlp ≥"))!;
+  assert.match(target.detail, /^2\.50×/);
 });

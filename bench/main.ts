@@ -20,7 +20,7 @@
 
 import { fileURLToPath } from "node:url";
 import { compare, formatTable, parseRecords, runOptax, runTorch } from "./peers.ts";
-import { medianRecords, roundRatios } from "./rounds.ts";
+import { medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
 import {
   adahessianStep,
   bealeRace,
@@ -137,12 +137,12 @@ if (import.meta.main) {
     const result = compare(
       merged.filter((r) => r.impl === "course"),
       merged.filter((r) => r.impl !== "course"),
+      pairedRatios(all),
     );
     console.log(
-      `\nMedians of ${rounds} round${
-        rounds === 1 ? "" : "s"
-      } (each workload of each side in a fresh ` +
-        "process, the sides' order alternating):\n\n" + formatTable(result.table) + "\n",
+      `\nMedians of ${rounds} round(s), each workload of each side in a fresh process, the sides' ` +
+        "order alternating; each ratio is the median of the rounds' ratios:\n\n" +
+        formatTable(result.table) + "\n",
     );
     for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
       const { wall, cpu } = roundRatios(all, w);

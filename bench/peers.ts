@@ -102,8 +102,14 @@ export const TARGETS = {
  * A speed target on both clocks: `peer / course` per step ≥ `min` on wall time, and on CPU time
  * when both records carry `cpu_seconds`.
  */
-function speedTargets(what: string, course: BenchRecord, peer: BenchRecord, min: number): Check[] {
-  const wall = peer.per_step_us / course.per_step_us;
+function speedTargets(
+  what: string,
+  course: BenchRecord,
+  peer: BenchRecord,
+  min: number,
+  paired?: PairedRatio,
+): Check[] {
+  const wall = paired?.wall ?? peer.per_step_us / course.per_step_us;
   const out: Check[] = [{
     name: `target: ${what}`,
     pass: wall >= min,
@@ -111,7 +117,7 @@ function speedTargets(what: string, course: BenchRecord, peer: BenchRecord, min:
   }];
   const c = course.cpu_seconds as number | undefined, t = peer.cpu_seconds as number | undefined;
   if (c !== undefined && t !== undefined) {
-    const ratio = (t / peer.steps) / (c / course.steps);
+    const ratio = paired?.cpu ?? (t / peer.steps) / (c / course.steps);
     out.push({
       name: `target (CPU time): ${what}`,
       pass: ratio >= min,
@@ -123,21 +129,41 @@ function speedTargets(what: string, course: BenchRecord, peer: BenchRecord, min:
   return out;
 }
 
-/** Table rows for one workload against one peer: µs per step, wall seconds, CPU seconds. */
-function speedRows(w: string, label: string, c: BenchRecord, t: BenchRecord): string[][] {
+/**
+ * Ratios peer / course of one workload (per step, wall-clock and CPU time) from paired rounds: the
+ * median over rounds of each round's ratio (see bench/rounds.ts). When given, the table and the
+ * targets use these instead of the ratio of the two sides' medians.
+ */
+export interface PairedRatio {
+  wall: number;
+  cpu?: number;
+}
+
+/**
+ * Table rows for one workload against one peer: µs per step, wall seconds, CPU seconds; the ratio
+ * column from `paired` when given.
+ */
+function speedRows(
+  w: string,
+  label: string,
+  c: BenchRecord,
+  t: BenchRecord,
+  paired?: PairedRatio,
+): string[][] {
+  const wall = paired?.wall ?? t.per_step_us / c.per_step_us;
   const rows = [
+    [w, `µs per step${label}`, fmt(c.per_step_us), fmt(t.per_step_us), fmt(wall)],
     [
       w,
-      `µs per step${label}`,
-      fmt(c.per_step_us),
-      fmt(t.per_step_us),
-      fmt(t.per_step_us / c.per_step_us),
+      `seconds${label}`,
+      fmt(c.seconds),
+      fmt(t.seconds),
+      fmt(paired?.wall ?? t.seconds / c.seconds),
     ],
-    [w, `seconds${label}`, fmt(c.seconds), fmt(t.seconds), fmt(t.seconds / c.seconds)],
   ];
   const cc = c.cpu_seconds as number | undefined, tc = t.cpu_seconds as number | undefined;
   if (cc !== undefined && tc !== undefined) {
-    const ratio = (tc / t.steps) / (cc / c.steps);
+    const ratio = paired?.cpu ?? (tc / t.steps) / (cc / c.steps);
     rows.push([w, `CPU seconds${label}`, fmt(cc), fmt(tc), fmt(ratio)]);
   }
   return rows;
@@ -153,6 +179,7 @@ function speedRows(w: string, label: string, c: BenchRecord, t: BenchRecord): st
 export function compare(
   course: BenchRecord[],
   peers: BenchRecord[],
+  paired: Record<string, PairedRatio> = {},
 ): { table: string[][]; checks: Check[] } {
   const find = (rs: BenchRecord[], w: string, impl?: string) =>
     rs.find((r) => r.workload === w && (impl === undefined || r.impl === impl));
@@ -162,7 +189,7 @@ export function compare(
   const targets: Check[] = [];
   for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
     const c = find(course, w), t = find(torch, w);
-    if (c && t) table.push(...speedRows(w, " (torch)", c, t));
+    if (c && t) table.push(...speedRows(w, " (torch)", c, t, paired[`${w}|torch`]));
     const workers = c?.v8_worker_cpu_seconds as number | undefined;
     if (c && t && workers !== undefined) {
       // the part of the course's CPU time that V8's compiler and GC threads spent beside it
@@ -170,7 +197,8 @@ export function compare(
     }
     if (c && w === "beale-race") {
       for (const o of peers.filter((r) => r.impl === "optax" && r.workload === w)) {
-        table.push(...speedRows(w, ` (${o.variant ?? "optax"})`, c, o));
+        const key = `${w}|optax|${o.variant ?? ""}`;
+        table.push(...speedRows(w, ` (${o.variant ?? "optax"})`, c, o, paired[key]));
       }
     }
   }
@@ -270,6 +298,7 @@ export function compare(
         cr,
         tr,
         TARGETS.race,
+        paired["beale-race|torch"],
       ),
     );
   }
@@ -289,6 +318,7 @@ export function compare(
         cm,
         tm,
         TARGETS.mlp,
+        paired["digits-mlp|torch"],
       ),
     );
     targets.push({
@@ -305,6 +335,7 @@ export function compare(
         cw,
         tw,
         TARGETS.wide,
+        paired["digits-mlp-wide|torch"],
       ),
     );
   }

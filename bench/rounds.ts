@@ -62,22 +62,55 @@ export function medianRecords(rounds: readonly BenchRecord[][]): BenchRecord[] {
 }
 
 /**
- * For each round, the ratio peer / course of CPU and wall time per step for a workload: how far
- * apart the rounds are (the table's ratio comes from the medians).
+ * For each round, the ratio peer / course of CPU and wall time per step for a workload (the peer
+ * `impl`, and its `variant` for optax's two forms).
  */
 export function roundRatios(
   rounds: readonly BenchRecord[][],
   workload: string,
   impl = "torch",
+  variant?: string,
 ): { wall: number[]; cpu: number[] } {
   const wall: number[] = [], cpu: number[] = [];
   for (const round of rounds) {
     const c = round.find((r) => r.workload === workload && r.impl === "course");
-    const p = round.find((r) => r.workload === workload && r.impl === impl);
+    const p = round.find((r) =>
+      r.workload === workload && r.impl === impl && (variant === undefined || r.variant === variant)
+    );
     if (!c || !p) continue;
     wall.push(p.per_step_us / c.per_step_us);
     const cc = c.cpu_seconds as number | undefined, pc = p.cpu_seconds as number | undefined;
     if (cc !== undefined && pc !== undefined) cpu.push((pc / p.steps) / (cc / c.steps));
   }
   return { wall, cpu };
+}
+
+/**
+ * The ratios the table and the targets use: for each workload and peer (keyed
+ * `workload|impl|variant`, or `workload|torch`), the median over rounds of each round's paired
+ * ratio. Each round runs both sides back to back, so its ratio cancels what the machine's speed
+ * did to both; the median then drops the odd round.
+ */
+export function pairedRatios(
+  rounds: readonly BenchRecord[][],
+): Record<string, { wall: number; cpu?: number }> {
+  const out: Record<string, { wall: number; cpu?: number }> = {};
+  const peers = new Map<string, [string, string | undefined]>();
+  for (const round of rounds) {
+    for (const r of round) {
+      if (r.impl === "course") continue;
+      const variant = r.variant as string | undefined;
+      const k = variant === undefined
+        ? `${r.workload}|${r.impl}`
+        : `${r.workload}|${r.impl}|${variant}`;
+      peers.set(k, [r.workload, variant]);
+    }
+  }
+  for (const [k, [workload, variant]] of peers) {
+    const impl = k.split("|")[1];
+    const { wall, cpu } = roundRatios(rounds, workload, impl, variant);
+    if (wall.length === 0) continue;
+    out[k] = { wall: median(wall), cpu: cpu.length > 0 ? median(cpu) : undefined };
+  }
+  return out;
 }
