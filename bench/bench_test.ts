@@ -176,8 +176,18 @@ Deno.test("parseArgs() reads --peers, --rounds, --no-build and workload names, a
   assert.deepEqual(parseArgs(["digits-mlp"]).workloads, ["digits-mlp"]);
   assert.equal(parseArgs(["--peers", "--rounds", "5"]).rounds, 5);
   assert.equal(parseArgs(["--rounds=1", "--peers"]).rounds, 1);
-  assert.throws(() => parseArgs(["--rounds", "0"]), /--rounds needs a whole number ≥ 1, got "0"/);
-  assert.throws(() => parseArgs(["--rounds"]), /--rounds needs a whole number ≥ 1, got ""/);
+  assert.throws(
+    () => parseArgs(["--peers", "--rounds", "0"]),
+    /--rounds needs a whole number ≥ 1, got "0"/,
+  );
+  assert.throws(
+    () => parseArgs(["--rounds", "2"]),
+    /--rounds repeats the comparison .*: add --peers/,
+  );
+  assert.throws(
+    () => parseArgs(["--peers", "--rounds"]),
+    /--rounds needs a whole number ≥ 1, got ""/,
+  );
   assert.throws(() => parseArgs(["--fast"]), /unknown argument: --fast/);
 });
 

@@ -67,7 +67,7 @@ export interface BenchArgs {
  * adds.
  */
 export function parseArgs(args: readonly string[]): BenchArgs {
-  let peers = false, noBuild = false, all = false, rounds = 3;
+  let peers = false, noBuild = false, all = false, rounds = 3, roundsGiven = false;
   const named: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -77,6 +77,7 @@ export function parseArgs(args: readonly string[]): BenchArgs {
     else if (a === "--rounds" || a.startsWith("--rounds=")) {
       const v = a === "--rounds" ? args[++i] : a.slice("--rounds=".length);
       rounds = Number(v);
+      roundsGiven = true;
       if (!Number.isInteger(rounds) || rounds < 1) {
         throw new Error(`--rounds needs a whole number ≥ 1, got ${JSON.stringify(v ?? "")}`);
       }
@@ -93,6 +94,9 @@ export function parseArgs(args: readonly string[]): BenchArgs {
     ? named
     : Object.keys(WORKLOADS).filter((w) => all || !w.endsWith("-autodiff"));
   if (noBuild) workloads = workloads.filter((w) => w !== "course-build");
+  if (roundsGiven && !peers) {
+    throw new Error("--rounds repeats the comparison with the peers: add --peers");
+  }
   return { peers, workloads, rounds };
 }
 

@@ -109,7 +109,7 @@ export interface CompileTapeOptions {
   /**
    * What runs the tape: `"wasm"` (default) one WebAssembly function per part, every op's loop
    * written out in order (`wasm_tape.ts`); `"js"` a JavaScript closure per op calling shared
-   * kernels. The same numbers, bit for bit.
+   * kernels. The same numbers bit for bit, except `tanh` (within 4 units in the last place).
    */
   engine?: "wasm" | "js";
 }
@@ -135,10 +135,8 @@ interface Step {
   ta?: boolean;
   tb?: boolean;
   op?: string;
-  /** elementwise steps: the formula's name for the WebAssembly program, and its patterns */
-  f?: string;
+  /** powScalar: the exponent */
   p?: number;
-  pats?: Pattern[];
 }
 
 const elementwiseCache = new Map<string, Kernel>();
@@ -393,38 +391,21 @@ export function compileTape(
     switch (op) {
       case "broadcastTo": {
         const [pa, ma] = pattern(0);
-        lines.push({
-          kernel: elementwise("(a)", pa),
-          out: o,
-          ins: [ins[0]],
-          maps: [ma],
-          n,
-          f: "copy",
-          pats: [pa],
-        });
+        lines.push({ kernel: elementwise("(a)", pa), out: o, ins: [ins[0]], maps: [ma], n });
         break;
       }
       case "powScalar": {
         const p = a!.p as number;
         const [pa, ma] = pattern(0);
         const f = p === 2 ? "(a * a)" : `Math.pow(a, ${p})`; // the kernels' own formulas
-        lines.push({
-          kernel: elementwise(f, pa),
-          out: o,
-          ins: [ins[0]],
-          maps: [ma],
-          n,
-          f: "powScalar",
-          p,
-          pats: [pa],
-        });
+        lines.push({ kernel: elementwise(f, pa), out: o, ins: [ins[0]], maps: [ma], n, p });
         break;
       }
       case "sum":
       case "max": {
         const inp = node.inputs[0], m = newMap(reduceMap(inp.shape, a!.axes as number[]));
         const kernel = op === "sum" ? reduceSum : reduceMax;
-        lines.push({ kernel, out: o, ins: [ins[0]], maps: [m], n: inp.size, f: op });
+        lines.push({ kernel, out: o, ins: [ins[0]], maps: [m], n: inp.size });
         break;
       }
       case "matmul": {
@@ -462,19 +443,11 @@ export function compileTape(
         if (node.inputs.length === 1) {
           const [pa, ma] = pattern(0);
           const kernel = elementwise(formula("a", ""), pa);
-          lines.push({ kernel, out: o, ins: [ins[0]], maps: [ma], n, f: op, pats: [pa] });
+          lines.push({ kernel, out: o, ins: [ins[0]], maps: [ma], n });
         } else {
           const [pa, ma] = pattern(0), [pb, mb] = pattern(1);
           const kernel = elementwise(formula("a", "b"), pa, pb);
-          lines.push({
-            kernel,
-            out: o,
-            ins: [ins[0], ins[1]],
-            maps: [ma, mb],
-            n,
-            f: op,
-            pats: [pa, pb],
-          });
+          lines.push({ kernel, out: o, ins: [ins[0], ins[1]], maps: [ma, mb], n });
         }
       }
     }
@@ -489,9 +462,13 @@ export function compileTape(
   // room after them to transpose the largest B of a product with Bᵀ.
   const total = sizes.reduce((a, b) => a + b, 0);
   const scratch = Math.max(0, ...[...linesA, ...linesB].map((st) => st.tb ? st.k! * st.m! : 0));
+  // and the index maps after them, for the WebAssembly program
   const mapsAt = (total + scratch) * 8, mapOffsets: number[] = [];
   let mapBytes = 0;
-  for (const m of maps) mapOffsets.push(mapsAt + (mapBytes += m.length * 4) - m.length * 4);
+  for (const m of maps) {
+    mapOffsets.push(mapsAt + mapBytes);
+    mapBytes += m.length * 4;
+  }
   const wasm = wasmMatmul(mapsAt + mapBytes);
   maps.forEach((m, i) => new Int32Array(wasm.memory.buffer, mapOffsets[i], m.length).set(m));
   const store = new Float64Array(wasm.memory.buffer, 0, total);
@@ -559,17 +536,20 @@ export function compileTape(
         trB: st.tb ? { from: at(st.ins[1]), rows: st.m!, cols: st.k! } : undefined,
       };
     }
-    if (st.f === "sum" || st.f === "max") {
+    if (st.op === "sum" || st.op === "max") {
       const out = at(st.out), outN = bufs[st.out].length, map = mapOffsets[st.maps[0]];
-      return { kind: st.f, out, outN, a: at(st.ins[0]), map, n: st.n };
+      return { kind: st.op, out, outN, a: at(st.ins[0]), map, n: st.n };
     }
-    const read = (k: number): WasmRead => ({
-      kind: st.pats![k],
-      at: at(st.ins[k]),
-      map: st.maps[k] >= 0 ? mapOffsets[st.maps[k]] : undefined,
-    });
+    // how input k is read, as the JavaScript kernel was specialised: through its index map,
+    // element i (same size), or its only element
+    const read = (k: number): WasmRead => {
+      const m = st.maps[k], a = at(st.ins[k]);
+      if (m >= 0) return { kind: "m", at: a, map: mapOffsets[m] };
+      return { kind: bufs[st.ins[k]].length === st.n ? "v" : "s", at: a };
+    };
     const b = st.ins.length > 1 ? read(1) : undefined;
-    return { kind: "map", f: st.f!, p: st.p, out: at(st.out), n: st.n, a: read(0), b };
+    const f = st.op === "broadcastTo" ? "copy" : st.op!;
+    return { kind: "map", f, p: st.p, out: at(st.out), n: st.n, a: read(0), b };
   };
   const [runA, runB] = engineKind === "wasm"
     ? wasmTape(wasm, [linesA.map(toWasm), linesB.map(toWasm)])
