@@ -186,3 +186,8 @@ Deno.test("compileTape() names the engines when given another", () => {
     /engine must be "wasm" or "js", got "gpu"/,
   );
 });
+
+Deno.test("WASM_FORMULAS has every op of scalarFormulas (a new op needs its WebAssembly too)", () => {
+  const missing = Object.keys(scalarFormulas).filter((op) => !WASM_FORMULAS.has(op));
+  assert.deepEqual(missing, [], `write these in FORMULAS of wasm_tape.ts: ${missing.join(", ")}`);
+});
