@@ -5,7 +5,8 @@
  * the same work in PyTorch and in JAX + optax too (installing them into `.venv` when missing), in
  * N rounds (default 3): in each round every workload runs on each side in a fresh process, the
  * sides' order alternating from round to round. It prints every round's lines, a table of ratios
- * on wall-clock and CPU time from each side's medians, each round's ratios, and the checks.
+ * on wall-clock and CPU time (each side's medians; each ratio the median of the rounds' ratios),
+ * each round's ratios, and the checks.
  * `--no-build` skips `course-build` (a full notebook build).
  *
  * Workloads: beale-race (gradient compiled by the library's autodiff), beale-race-analytic (a
@@ -155,7 +156,8 @@ if (import.meta.main) {
       console.log(`${w}: torch / course per round, wall ${list(wall)}; CPU ${list(cpu)}`);
     }
     console.log("");
-    // agreement must hold in every round; the targets are judged on the medians
+    // agreement must hold in every round; the targets are judged on the medians of the rounds'
+    // ratios
     const agreement = all.flatMap((round) =>
       compare(
         round.filter((r) => r.impl === "course"),

@@ -1,7 +1,8 @@
 /**
  * Rounds of `deno task bench --peers`: this VM's speed swings by up to 2× from one run to the
  * next (for torch as much as for the library), so the peers run several rounds, interleaved, each
- * workload of each side in a fresh process, and the table is built from each side's median.
+ * workload of each side in a fresh process. The table shows each side's medians, and each ratio is
+ * the median of the rounds' paired ratios ({@link pairedRatios}).
  *
  * @module
  */
