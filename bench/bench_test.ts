@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { compileTape, hvp, Tensor, valueAndGrad } from "../lib/autodiff/mod.ts";
 import { loadDigits } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
-import { type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
+import { adam, type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
 import { parseArgs, WORKLOADS } from "./main.ts";
 import { median, medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
@@ -23,6 +23,7 @@ import {
   raceOptimizers,
   runRace,
 } from "./workloads.ts";
+import { wasmAdam } from "./wasm_adam.ts";
 
 type Rec = Record<string, Tensor>;
 
@@ -131,6 +132,36 @@ Deno.test("digitsMlp() with the tape trains like the eager autodiff (one epoch)"
   assert.ok((a.peak_rss_mb as number) > 0);
 });
 
+Deno.test("wasmAdam() (the bench's experiment) gives the library's Adam bit for bit", () => {
+  const rng = new Rng(11), n = 101, steps = 30;
+  const opt = adam({ alpha: 0.01 });
+  const { rho1, rho2, delta, alpha } = opt.hyper as { [k: string]: number };
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const all = new Float64Array(memory.buffer, 0, 4 * n);
+  const th = all.subarray(0, n), g = all.subarray(n, 2 * n);
+  th.set(Array.from({ length: n }, () => rng.normal()));
+  let params = new Tensor(th.slice(), [n]), state = opt.init(params);
+  const update = wasmAdam(memory);
+  for (let t = 1; t <= steps; t++) {
+    // gradients of all sizes, zeros and signed zeros among them
+    const grad = Array.from(
+      { length: n },
+      (_, i) => i % 17 === 0 ? (i % 2 ? -0 : 0) : rng.normal() * 10 ** (i % 7 - 3),
+    );
+    g.set(grad);
+    ({ params, state } = opt.step(params, new Tensor(Float64Array.from(grad), [n]), state));
+    const negStep = -alpha / (1 - rho1 ** t), sqrtBc2 = Math.sqrt(1 - rho2 ** t);
+    update(0, 8 * n, 16 * n, 24 * n, n, 1 - rho1, rho2, 1 - rho2, negStep, sqrtBc2, delta);
+  }
+  assert.deepEqual(Array.from(th), Array.from((params as Tensor).data));
+  assert.deepEqual(Array.from(all.subarray(2 * n, 3 * n)), Array.from((state.s as Tensor).data));
+  assert.deepEqual(Array.from(all.subarray(3 * n, 4 * n)), Array.from((state.r as Tensor).data));
+  // and the experiment's training run ends where the course's does
+  const a = digitsMlp({ epochs: 1 }), b = digitsMlp({ epochs: 1, wasmAdam: true });
+  assert.equal(b.workload, "digits-mlp-wasm-adam");
+  assert.equal(b.train_accuracy, a.train_accuracy);
+});
+
 Deno.test("adahessianStep() reports a ratio and stays finite", () => {
   const r = adahessianStep({ reps: 3 });
   assert.equal(r.finite, true);
@@ -170,10 +201,13 @@ Deno.test("parseArgs() reads --peers, --rounds, --no-build and workload names, a
     peers: true,
     rounds: 3,
     workloads: Object.keys(WORKLOADS).filter((w) =>
-      w !== "course-build" && !w.endsWith("-autodiff")
+      w !== "course-build" && !w.endsWith("-autodiff") && w !== "digits-mlp-wasm-adam"
     ),
   });
   assert.deepEqual(parseArgs(["digits-mlp"]).workloads, ["digits-mlp"]);
+  // the experiment runs when named or with --all
+  assert.ok(parseArgs(["--all"]).workloads.includes("digits-mlp-wasm-adam"));
+  assert.deepEqual(parseArgs(["digits-mlp-wasm-adam"]).workloads, ["digits-mlp-wasm-adam"]);
   assert.equal(parseArgs(["--peers", "--rounds", "5"]).rounds, 5);
   assert.equal(parseArgs(["--rounds=1", "--peers"]).rounds, 1);
   assert.throws(

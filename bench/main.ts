@@ -13,8 +13,10 @@
  * hand-written gradient, for scale), digits-mlp, digits-mlp-wide and adahessian-step (the library's
  * compiled tape, `compileTape` in lib/autodiff/tape.ts), matmul-flops (the tape's WebAssembly
  * matrix product), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
- * adahessian-step-autodiff (the plain eager autodiff through the same driver). The peers are
- * PyTorch (every workload but course-build) and JAX + optax (beale-race).
+ * adahessian-step-autodiff (the plain eager autodiff through the same driver) and the experiment
+ * digits-mlp-wasm-adam (digits-mlp with Adam's update in WebAssembly, bench/wasm_adam.ts; with
+ * `--peers` each round runs torch's digits-mlp again beside it). The peers are PyTorch (every
+ * workload but course-build) and JAX + optax (beale-race).
  *
  * @module
  */
@@ -39,6 +41,7 @@ export const WORKLOADS: Record<string, () => BenchRecord | Promise<BenchRecord>>
   "digits-mlp": () => digitsMlp(),
   "digits-mlp-autodiff": () => digitsMlp({ oracle: "autodiff" }),
   "digits-mlp-wide": () => digitsMlp({ wide: true }),
+  "digits-mlp-wasm-adam": () => digitsMlp({ wasmAdam: true }),
   "matmul-flops": () => matmulFlops(),
   "adahessian-step": () => adahessianStep(),
   "adahessian-step-autodiff": () => adahessianStep({ oracle: "autodiff" }),
@@ -53,6 +56,14 @@ export const PEER_WORKLOADS = [
   "adahessian-step",
   "matmul-flops",
 ];
+
+/**
+ * Experiments (not targets): each is compared, round by round, with a fresh run of the torch
+ * workload named here. Like the `-autodiff` variants they run only when named or with `--all`.
+ */
+export const EXPERIMENTS: Record<string, string> = {
+  "digits-mlp-wasm-adam": "digits-mlp",
+};
 
 /** Command-line options. */
 export interface BenchArgs {
@@ -93,7 +104,7 @@ export function parseArgs(args: readonly string[]): BenchArgs {
   }
   let workloads = named.length > 0
     ? named
-    : Object.keys(WORKLOADS).filter((w) => all || !w.endsWith("-autodiff"));
+    : Object.keys(WORKLOADS).filter((w) => all || !(w.endsWith("-autodiff") || w in EXPERIMENTS));
   if (noBuild) workloads = workloads.filter((w) => w !== "course-build");
   if (roundsGiven && !peers) {
     throw new Error("--rounds repeats the comparison with the peers: add --peers");
@@ -127,6 +138,10 @@ if (import.meta.main) {
       for (const w of workloads) {
         const course = () => runFresh(w).then((r) => [r]);
         const peer = async () => {
+          if (w in EXPERIMENTS) {
+            const rs = await runTorch([EXPERIMENTS[w]]);
+            return rs.map((r) => ({ ...r, workload: w }));
+          }
           if (!PEER_WORKLOADS.includes(w)) return [];
           const rs = await runTorch([w]);
           if (w === "beale-race") rs.push(...await runOptax());
@@ -149,7 +164,7 @@ if (import.meta.main) {
         "order alternating; each ratio is the median of the rounds' ratios:\n\n" +
         formatTable(result.table) + "\n",
     );
-    for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
+    for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide", ...Object.keys(EXPERIMENTS)]) {
       const { wall, cpu } = roundRatios(all, w);
       if (wall.length === 0) continue;
       const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");

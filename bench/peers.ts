@@ -187,7 +187,8 @@ export function compare(
   const table: string[][] = [["workload", "measure", "course", "peer", "peer / course"]];
   const checks: Check[] = [];
   const targets: Check[] = [];
-  for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide"]) {
+  // digits-mlp-wasm-adam is an experiment (bench/wasm_adam.ts): rows, no target
+  for (const w of ["beale-race", "digits-mlp", "digits-mlp-wide", "digits-mlp-wasm-adam"]) {
     const c = find(course, w), t = find(torch, w);
     if (c && t) table.push(...speedRows(w, " (torch)", c, t, paired[`${w}|torch`]));
     const workers = c?.v8_worker_cpu_seconds as number | undefined;

@@ -36,6 +36,7 @@ import {
 } from "../lib/optim/mod.ts";
 import process from "node:process";
 import { Rng } from "../lib/random.ts";
+import { wasmAdam } from "./wasm_adam.ts";
 
 /** One line of benchmark output. */
 export interface BenchRecord {
@@ -360,7 +361,7 @@ export type MlpOracle = "tape" | "autodiff";
  * compiling the tape, not drawing the initial weights (torch_bench.py times the same part).
  */
 export function digitsMlp(
-  { epochs = 10, oracle = "tape" as MlpOracle, wide = false } = {},
+  { epochs = 10, oracle = "tape" as MlpOracle, wide = false, wasmAdam: inWasm = false } = {},
 ): BenchRecord {
   const { X, y } = loadDigits({ scale: true });
   const model = wide ? wideModel : digitsModel;
@@ -371,7 +372,30 @@ export function digitsMlp(
   const w0 = v8WorkerCpuSeconds(); // read outside the timed region
   const started = performance.now(), cpu0 = cpuSeconds();
   let steps = 0, final: Record_;
-  if (oracle === "tape") {
+  if (oracle === "tape" && inWasm) {
+    // the experiment (bench/wasm_adam.ts): the same loop, with Adam's update in WebAssembly on
+    // θ | g | s | r in a memory of its own (θ is handed to the tape and g copied out as below)
+    const f = new DigitsOracle(init, { model });
+    const n0 = flatParams(init), P = n0.size;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((32 * P) / 65536) });
+    const all = new Float64Array(memory.buffer, 0, 4 * P), g = all.subarray(P, 2 * P);
+    all.set(n0.data);
+    const theta = new Tensor(all.subarray(0, P), [P]);
+    const update = wasmAdam(memory);
+    const { rho1, rho2, delta, alpha } = opt.hyper as { [k: string]: number };
+    const rng = new Rng(0), n = y.size;
+    for (let e = 0; e < epochs; e++) {
+      const order = rng.permutation(n);
+      for (let b = 0; b < n; b += BATCH) {
+        f.setRows(X, y, order, b, Math.min(n, b + BATCH));
+        g.set(f.valueAndGrad(theta)[1].data);
+        const t = ++steps;
+        const negStep = -alpha / (1 - rho1 ** t), sqrtBc2 = Math.sqrt(1 - rho2 ** t);
+        update(0, 8 * P, 16 * P, 24 * P, P, 1 - rho1, rho2, 1 - rho2, negStep, sqrtBc2, delta);
+      }
+    }
+    final = f.unflatten(new Tensor(all.slice(0, P), [P]));
+  } else if (oracle === "tape") {
     const f = new DigitsOracle(init, { model });
     let theta = flatParams(init);
     let state = opt.init(theta);
@@ -407,11 +431,13 @@ export function digitsMlp(
   const seconds = (performance.now() - started) / 1000, cpu = cpuSeconds() - cpu0;
   const w1 = v8WorkerCpuSeconds();
   const acc = model.accuracy!(final, X, y);
-  const name = (wide ? "digits-mlp-wide" : "digits-mlp") + (oracle === "tape" ? "" : "-autodiff");
+  const name = (wide ? "digits-mlp-wide" : "digits-mlp") + (oracle === "tape" ? "" : "-autodiff") +
+    (inWasm ? "-wasm-adam" : "");
   return record(name, seconds, steps, {
     cpu_seconds: cpu,
     v8_worker_cpu_seconds: w0 === undefined || w1 === undefined ? undefined : w1 - w0,
     gradient: oracle === "tape" ? "compiled tape" : "autodiff",
+    ...(inWasm ? { optimizer: "Adam in WebAssembly (experiment, bench/wasm_adam.ts)" } : {}),
     parameters: oracle === "tape" ? "flat tensor" : "record",
     train_accuracy: acc,
     peak_rss_mb: peakRssMb(),
