@@ -7,7 +7,7 @@ import { loadDigits } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
 import { adam, type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
-import { parseArgs, WORKLOADS } from "./main.ts";
+import { EXPERIMENTS, parseArgs, WORKLOADS } from "./main.ts";
 import { median, medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
 import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
 import {
@@ -201,7 +201,7 @@ Deno.test("parseArgs() reads --peers, --rounds, --no-build and workload names, a
     peers: true,
     rounds: 3,
     workloads: Object.keys(WORKLOADS).filter((w) =>
-      w !== "course-build" && !w.endsWith("-autodiff") && w !== "digits-mlp-wasm-adam"
+      w !== "course-build" && !w.endsWith("-autodiff") && !(w in EXPERIMENTS)
     ),
   });
   assert.deepEqual(parseArgs(["digits-mlp"]).workloads, ["digits-mlp"]);

@@ -14,9 +14,11 @@
  * compiled tape, `compileTape` in lib/autodiff/tape.ts), matmul-flops (the tape's WebAssembly
  * matrix product), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
  * adahessian-step-autodiff (the plain eager autodiff through the same driver) and the experiment
- * digits-mlp-wasm-adam (digits-mlp with Adam's update in WebAssembly, bench/wasm_adam.ts; with
- * `--peers` each round runs torch's digits-mlp again beside it). The peers are PyTorch (every
- * workload but course-build) and JAX + optax (beale-race).
+ * experiments digits-mlp-wasm-adam (digits-mlp with Adam's update in WebAssembly,
+ * bench/wasm_adam.ts; with `--peers` each round runs torch's digits-mlp again beside it) and
+ * digits-mlp-warm and beale-race-warm (the workload twice in one process, the second run timed,
+ * on both sides). The
+ * peers are PyTorch (every workload but course-build) and JAX + optax (beale-race).
  *
  * @module
  */
@@ -42,6 +44,9 @@ export const WORKLOADS: Record<string, () => BenchRecord | Promise<BenchRecord>>
   "digits-mlp-autodiff": () => digitsMlp({ oracle: "autodiff" }),
   "digits-mlp-wide": () => digitsMlp({ wide: true }),
   "digits-mlp-wasm-adam": () => digitsMlp({ wasmAdam: true }),
+  // a student's second run in the same kernel: the first run (untimed) warms V8
+  "digits-mlp-warm": () => (digitsMlp(), { ...digitsMlp(), workload: "digits-mlp-warm" }),
+  "beale-race-warm": () => (bealeRace(), { ...bealeRace(), workload: "beale-race-warm" }),
   "matmul-flops": () => matmulFlops(),
   "adahessian-step": () => adahessianStep(),
   "adahessian-step-autodiff": () => adahessianStep({ oracle: "autodiff" }),
@@ -63,6 +68,8 @@ export const PEER_WORKLOADS = [
  */
 export const EXPERIMENTS: Record<string, string> = {
   "digits-mlp-wasm-adam": "digits-mlp",
+  "digits-mlp-warm": "digits-mlp-warm",
+  "beale-race-warm": "beale-race-warm",
 };
 
 /** Command-line options. */
