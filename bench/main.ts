@@ -13,12 +13,12 @@
  * hand-written gradient, for scale), digits-mlp, digits-mlp-wide and adahessian-step (the library's
  * compiled tape, `compileTape` in lib/autodiff/tape.ts), matmul-flops (the tape's WebAssembly
  * matrix product), course-build; with `--all` also beale-race-autodiff, digits-mlp-autodiff and
- * adahessian-step-autodiff (the plain eager autodiff through the same driver) and the experiment
- * experiments digits-mlp-wasm-adam (digits-mlp with Adam's update in WebAssembly,
- * bench/wasm_adam.ts; with `--peers` each round runs torch's digits-mlp again beside it) and
- * digits-mlp-warm and beale-race-warm (the workload twice in one process, the second run timed,
- * on both sides). The
- * peers are PyTorch (every workload but course-build) and JAX + optax (beale-race).
+ * adahessian-step-autodiff (the plain eager autodiff through the same driver) and the
+ * experiments ({@link EXPERIMENTS}): digits-mlp-wasm-adam (digits-mlp with Adam's update in
+ * WebAssembly, bench/wasm_adam.ts; with `--peers` each round runs torch's digits-mlp again beside
+ * it), digits-mlp-warm and beale-race-warm (the workload twice in one process, the second run
+ * timed, on both sides). The peers are PyTorch (every workload but course-build) and JAX + optax
+ * (beale-race).
  *
  * @module
  */
