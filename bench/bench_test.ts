@@ -7,9 +7,9 @@ import { loadDigits } from "../lib/data/mod.ts";
 import { beale } from "../lib/functions/beale.ts";
 import { adam, type Differentiable, runOptimizer } from "../lib/optim/mod.ts";
 import { Rng } from "../lib/random.ts";
-import { EXPERIMENTS, parseArgs, WORKLOADS } from "./main.ts";
+import { parseArgs, WORKLOADS } from "./main.ts";
 import { median, medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
-import { compare, formatTable, parseRecords, raceDifferences } from "./peers.ts";
+import { compare, EXPERIMENTS, formatTable, parseRecords, raceDifferences } from "./peers.ts";
 import {
   adahessianStep,
   bealeOracle,

@@ -24,7 +24,8 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { compare, formatTable, parseRecords, runOptax, runTorch } from "./peers.ts";
+import { compare, EXPERIMENTS, formatTable, parseRecords, runOptax, runTorch } from "./peers.ts";
+
 import { medianRecords, pairedRatios, roundRatios } from "./rounds.ts";
 import {
   adahessianStep,
@@ -61,16 +62,6 @@ export const PEER_WORKLOADS = [
   "adahessian-step",
   "matmul-flops",
 ];
-
-/**
- * Experiments (not targets): each is compared, round by round, with a fresh run of the torch
- * workload named here. Like the `-autodiff` variants they run only when named or with `--all`.
- */
-export const EXPERIMENTS: Record<string, string> = {
-  "digits-mlp-wasm-adam": "digits-mlp",
-  "digits-mlp-warm": "digits-mlp-warm",
-  "beale-race-warm": "beale-race-warm",
-};
 
 /** Command-line options. */
 export interface BenchArgs {
